@@ -1,4 +1,4 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from '@imgsearch/config';
@@ -13,7 +13,7 @@ export interface BootstrapOptions {
 
 /** Creates, configures and starts one service; SIGTERM and SIGINT close it cleanly. */
 export async function bootstrapService(
-  module: Type<unknown>,
+  module: Type<unknown> | DynamicModule,
   options: BootstrapOptions,
 ): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true });
