@@ -2,9 +2,10 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/co
 import { createRedis, pingRedis } from '@imgsearch/queue';
 import { ServiceModule } from '@imgsearch/service';
 import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import { AuthModule, DATABASE, databaseReadinessCheck } from './auth/auth.module';
 import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
-
-export const GATEWAY_REDIS = Symbol('GATEWAY_REDIS');
+import { GATEWAY_REDIS } from './gateway.tokens';
 
 @Module({})
 export class GatewayModule implements OnApplicationShutdown {
@@ -12,7 +13,10 @@ export class GatewayModule implements OnApplicationShutdown {
 
   static forRoot(config: GatewayConfig): DynamicModule {
     const configProvider = { provide: GATEWAY_CONFIG, useValue: config };
-    const redisProvider = { provide: GATEWAY_REDIS, useFactory: () => createRedis(config.REDIS_URL, 'producer') };
+    const redisProvider = {
+      provide: GATEWAY_REDIS,
+      useFactory: () => createRedis(config.REDIS_URL, 'producer'),
+    };
     return {
       module: GatewayModule,
       global: true,
@@ -21,10 +25,14 @@ export class GatewayModule implements OnApplicationShutdown {
           name: 'gateway',
           logLevel: config.LOG_LEVEL,
           readiness: {
-            inject: [GATEWAY_REDIS],
-            useFactory: (redis: Redis) => [{ name: 'redis', check: () => pingRedis(redis) }],
+            inject: [GATEWAY_REDIS, DATABASE],
+            useFactory: (redis: Redis, database: Knex) => [
+              { name: 'redis', check: () => pingRedis(redis) },
+              databaseReadinessCheck(database),
+            ],
           },
         }),
+        AuthModule.forRoot({ redis: GATEWAY_REDIS }),
       ],
       providers: [configProvider, redisProvider],
       exports: [configProvider, redisProvider],
