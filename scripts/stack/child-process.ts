@@ -13,9 +13,17 @@ export interface StartOptions extends SpawnOptions {
   logFile?: string | 'inherit';
 }
 
-export function startProcess(name: string, command: string, args: string[], options: StartOptions = {}): ManagedProcess {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: StartOptions = {},
+): ManagedProcess {
   const { logFile, ...spawnOptions } = options;
-  const child = spawn(command, args, { stdio: logFile === 'inherit' ? 'inherit' : 'pipe', ...spawnOptions });
+  const child = spawn(command, args, {
+    stdio: logFile === 'inherit' ? 'inherit' : 'pipe',
+    ...spawnOptions,
+  });
   if (logFile && logFile !== 'inherit') {
     const log = createWriteStream(logFile, { flags: 'a' });
     child.stdout?.pipe(log);
@@ -48,7 +56,9 @@ export async function waitUntil(
   while (Date.now() < deadline) {
     const child = options.process?.child;
     if (child && child.exitCode !== null) {
-      throw new Error(`${description}: ${options.process!.name} exited with code ${child.exitCode}`);
+      throw new Error(
+        `${description}: ${options.process!.name} exited with code ${child.exitCode}`,
+      );
     }
     if (await probe().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -20,7 +20,12 @@ export function chromaBinary(repoRoot: string): string {
   return binary;
 }
 
-export async function startChroma(repoRoot: string, dataDir: string, logFile?: string, port?: number): Promise<ChromaInstance> {
+export async function startChroma(
+  repoRoot: string,
+  dataDir: string,
+  logFile?: string,
+  port?: number,
+): Promise<ChromaInstance> {
   mkdirSync(dataDir, { recursive: true });
   const chosenPort = port ?? (await freePort());
   const args = ['run', '--path', dataDir, '--host', '127.0.0.1', '--port', String(chosenPort)];
@@ -30,6 +35,9 @@ export async function startChroma(repoRoot: string, dataDir: string, logFile?: s
     cwd: join(dataDir),
   });
   const url = `http://127.0.0.1:${chosenPort}`;
-  await waitUntil(`Chroma on port ${chosenPort}`, () => httpOk(`${url}/api/v2/heartbeat`), { process, timeoutMs: 60_000 });
+  await waitUntil(`Chroma on port ${chosenPort}`, () => httpOk(`${url}/api/v2/heartbeat`), {
+    process,
+    timeoutMs: 60_000,
+  });
   return { url, process };
 }

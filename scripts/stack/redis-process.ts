@@ -12,7 +12,20 @@ export interface RedisInstance {
 export async function startRedis(dataDir: string, logFile?: string): Promise<RedisInstance> {
   mkdirSync(dataDir, { recursive: true });
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dataDir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
   const process = startProcess('redis-server', 'redis-server', args, { logFile });
   await waitUntil(`Redis on port ${port}`, () => ping(port), { process, timeoutMs: 20_000 });
   return { url: `redis://127.0.0.1:${port}`, process };

@@ -11,10 +11,16 @@ export const env = {
       .enum(['true', 'false', '1', '0', 'yes', 'no'])
       .default(fallback ? 'true' : 'false')
       .transform((value) => ['true', '1', 'yes'].includes(value)),
-  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  logLevel: () =>
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   list: (fallback: string) =>
     z
       .string()
       .default(fallback)
-      .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
 };

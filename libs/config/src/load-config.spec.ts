@@ -11,12 +11,19 @@ describe(loadConfig.name, () => {
   };
 
   it('applies defaults and coerces numbers', () => {
-    const config = loadConfig(shape, { REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET: 'x'.repeat(16) });
+    const config = loadConfig(shape, {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      JWT_SECRET: 'x'.repeat(16),
+    });
     expect(config.PORT).toBe(4000);
   });
 
   it('treats an empty variable as unset', () => {
-    const config = loadConfig(shape, { PORT: '', REDIS_URL: 'redis://h:1', JWT_SECRET: 'x'.repeat(16) });
+    const config = loadConfig(shape, {
+      PORT: '',
+      REDIS_URL: 'redis://h:1',
+      JWT_SECRET: 'x'.repeat(16),
+    });
     expect(config.PORT).toBe(4000);
   });
 

@@ -19,7 +19,10 @@ export const redisEnv = {
 export const chromaEnv = {
   CHROMA_URL: env.url(),
   /** Collection that holds the catalogue's vectors. */
-  CHROMA_COLLECTION: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,61}[a-zA-Z0-9]$/).default('images'),
+  CHROMA_COLLECTION: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,61}[a-zA-Z0-9]$/)
+    .default('images'),
 };
 
 export const clipEnv = {
