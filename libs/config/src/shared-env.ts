@@ -39,3 +39,11 @@ export const storageEnv = {
   /** Folder holding uploads, originals and thumbnails. */
   DATA_DIR: z.string().default('.data'),
 };
+
+/** Limits that keep a hostile archive from exhausting memory or disk. */
+export const archiveEnv = {
+  ZIP_MAX_ENTRIES: env.positiveInt(2_000_000),
+  ZIP_MAX_ENTRY_BYTES: env.bytes(50 * 1024 * 1024),
+  ZIP_MAX_TOTAL_BYTES: env.bytes(50 * 1024 ** 3),
+  ZIP_MAX_COMPRESSION_RATIO: env.positiveInt(200),
+};

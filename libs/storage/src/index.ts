@@ -1,0 +1,2 @@
+export { FileStorage } from './file.storage';
+export { storageKeys } from './storage-keys';
