@@ -9,7 +9,16 @@ export interface RedisInstance {
 }
 
 /** Starts a private redis-server on a free port, configured as BullMQ wants it (noeviction). */
-export async function startRedis(dataDir: string, logFile?: string): Promise<RedisInstance> {
+export interface RedisStartOptions {
+  /** Keep data across restarts with an append-only file (local stack); tests keep nothing. */
+  persistent?: boolean;
+}
+
+export async function startRedis(
+  dataDir: string,
+  logFile?: string,
+  options: RedisStartOptions = {},
+): Promise<RedisInstance> {
   mkdirSync(dataDir, { recursive: true });
   const port = await freePort();
   const args = [
@@ -22,7 +31,7 @@ export async function startRedis(dataDir: string, logFile?: string): Promise<Red
     '--save',
     '',
     '--appendonly',
-    'no',
+    options.persistent ? 'yes' : 'no',
     '--maxmemory-policy',
     'noeviction',
   ];

@@ -1,0 +1,1 @@
+export { GatewayClient, waitForJob, type ApiResponse, type IngestStatus } from './gateway.client';
