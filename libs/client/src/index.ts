@@ -1,1 +1,2 @@
-export { GatewayClient, waitForJob, type ApiResponse, type IngestStatus } from './gateway.client';
+export { GatewayClient, waitForJob, type ApiResponse,
+  type Json, type IngestStatus } from './gateway.client';

@@ -1,0 +1,31 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export interface Credentials {
+  url: string;
+  token: string;
+  username: string;
+}
+
+/** Where `imgsearch login` keeps the token: a file only the user can read. */
+export class CredentialsStore {
+  readonly path: string;
+
+  constructor(configDir = join(homedir(), '.config', 'imgsearch')) {
+    this.path = join(configDir, 'credentials.json');
+  }
+
+  load(): Credentials | undefined {
+    try {
+      return JSON.parse(readFileSync(this.path, 'utf8')) as Credentials;
+    } catch {
+      return undefined;
+    }
+  }
+
+  save(credentials: Credentials): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    writeFileSync(this.path, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  }
+}
