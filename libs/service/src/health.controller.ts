@@ -13,7 +13,7 @@ export interface ReadinessCheck {
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 const CHECK_TIMEOUT_MS = 3000;
 
-@ApiTags('health')
+@ApiTags('operations')
 @Public()
 @Controller('health')
 export class HealthController {
