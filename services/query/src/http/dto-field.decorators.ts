@@ -1,0 +1,96 @@
+import { applyDecorators, BadRequestException } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import type { WhereFilter } from '@imgsearch/vector-store';
+import { Transform } from 'class-transformer';
+import { IsInt, IsNumber, IsObject, IsOptional, Max, Min } from 'class-validator';
+import { parseWhereFilter, WhereFilterError } from '../where/where-filter.parser';
+
+export const DEFAULT_TOP_K = 10;
+
+/**
+ * `where`: an object in JSON bodies, a JSON string in query strings and multipart fields.
+ * It is parsed and checked against Chroma's grammar here, at the edge, and the 400 says what
+ * is wrong as one sentence (`where.gsm: unknown operator "$gtx" ...`).
+ */
+export function WhereField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: 'object',
+      additionalProperties: true,
+      description:
+        'Metadata filter in Chroma\'s grammar: `{"Color": "Red", "gsm": {"$gte": 120}}`; ' +
+        'operators $eq $ne $gt $gte $lt $lte $in $nin $and $or. A JSON string in query strings and forms.',
+      example: { Color: 'Red', gsm: { $gte: 120 } },
+    }),
+    Transform(({ value }) => toWhereFilter(value)),
+    IsOptional(),
+    IsObject(),
+  );
+}
+
+/** `topK`: how many results, 1 or more; the service caps it at SEARCH_MAX_TOP_K. */
+export function TopKField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: 'integer',
+      minimum: 1,
+      default: DEFAULT_TOP_K,
+      description: 'Results wanted; at most SEARCH_MAX_TOP_K (default 100).',
+    }),
+    Transform(({ value }) => toOptionalNumber(value)),
+    IsOptional(),
+    IsInt(),
+    Min(1),
+  );
+}
+
+/** `minScore`: results below this cosine similarity are left out. */
+export function MinScoreField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      minimum: -1,
+      maximum: 1,
+      description: 'Leave out results whose cosine similarity is lower.',
+    }),
+    Transform(({ value }) => toOptionalNumber(value)),
+    IsOptional(),
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    Min(-1),
+    Max(1),
+  );
+}
+
+/** Form fields and query parameters arrive as strings; an empty one counts as not given. */
+export function toOptionalNumber(value: unknown): unknown {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || value.trim() === '') return value;
+  const number = Number(value);
+  // Text that is no number stays text, so the validator names the field.
+  return Number.isNaN(number) ? value : number;
+}
+
+/**
+ * The `where` of a request as Chroma takes it, or undefined for none (absent, empty or `{}`).
+ * @throws BadRequestException with "where must be a JSON object" or the grammar problem
+ */
+export function toWhereFilter(value: unknown): WhereFilter | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const object = typeof value === 'string' ? parseJson(value) : value;
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+    throw new BadRequestException('where must be a JSON object');
+  }
+  try {
+    return parseWhereFilter(object as Record<string, unknown>);
+  } catch (error) {
+    if (error instanceof WhereFilterError) throw new BadRequestException(error.message);
+    throw error;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

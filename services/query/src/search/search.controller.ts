@@ -1,0 +1,56 @@
+import {
+  Body,
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Post,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { QueryErrorsInterceptor } from '../http/query-errors.interceptor';
+import { SearchOptionsDto } from './dto/search-options.dto';
+import { SearchResultsDto } from './dto/search-results.dto';
+import { SearchTextDto } from './dto/search-text.dto';
+import { SearchService, type UploadedImage } from './search.service';
+
+const IMAGE_SEARCH_FORM = {
+  type: 'object',
+  required: ['image'],
+  properties: {
+    image: { type: 'string', format: 'binary' },
+    topK: { type: 'integer', minimum: 1, default: 10 },
+    where: { type: 'string', description: 'The metadata filter as a JSON object.' },
+    minScore: { type: 'number', minimum: -1, maximum: 1 },
+  },
+};
+
+@ApiTags('search')
+@Controller('search')
+@UseInterceptors(QueryErrorsInterceptor)
+export class SearchController {
+  constructor(private readonly search: SearchService) {}
+
+  /** 400 "query text is empty" for an empty or whitespace-only query. */
+  @Post('text')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SearchResultsDto })
+  byText(@Body() dto: SearchTextDto): Promise<SearchResultsDto> {
+    return this.search.byText(dto);
+  }
+
+  /** 400 without a file, 413 above IMAGE_MAX_BYTES, 422 "cannot decode image: ..." for a non-image. */
+  @Post('image')
+  @HttpCode(HttpStatus.OK)
+  @UseInterceptors(FileInterceptor('image'))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: IMAGE_SEARCH_FORM })
+  @ApiOkResponse({ type: SearchResultsDto })
+  byImage(
+    @UploadedFile() image: UploadedImage | undefined,
+    @Body() dto: SearchOptionsDto,
+  ): Promise<SearchResultsDto> {
+    return this.search.byImage(image, dto);
+  }
+}
