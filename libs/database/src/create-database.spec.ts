@@ -44,7 +44,11 @@ describe(createDatabase.name, () => {
   describe(migrateLatest.name, () => {
     it('applies every migration once, in order', async () => {
       const database = openSqlite();
-      await expect(migrateLatest(database)).resolves.toEqual(['001_users', '002_revoked_tokens']);
+      await expect(migrateLatest(database)).resolves.toEqual([
+        '001_users',
+        '002_revoked_tokens',
+        '003_ingest_jobs',
+      ]);
       await expect(migrateLatest(database)).resolves.toEqual([]);
       await expect(database.schema.hasTable('users')).resolves.toBe(true);
       await expect(database.schema.hasTable('revoked_tokens')).resolves.toBe(true);
@@ -56,7 +60,7 @@ describe(createDatabase.name, () => {
         migrateLatest(openSqlite(path)),
         migrateLatest(openSqlite(path)),
       ]);
-      expect(results.flat().sort()).toEqual(['001_users', '002_revoked_tokens']);
+      expect(results.flat().sort()).toEqual(['001_users', '002_revoked_tokens', '003_ingest_jobs']);
     });
 
     it('refuses a username that is not lower-case', async () => {

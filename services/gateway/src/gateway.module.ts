@@ -6,6 +6,9 @@ import type { Knex } from 'knex';
 import { AuthModule, DATABASE, databaseReadinessCheck } from './auth/auth.module';
 import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
 import { GATEWAY_REDIS } from './gateway.tokens';
+import { IngestModule } from './ingest/ingest.module';
+import { ItemsModule } from './items/items.module';
+import { SearchModule } from './search/search.module';
 
 @Module({})
 export class GatewayModule implements OnApplicationShutdown {
@@ -33,6 +36,9 @@ export class GatewayModule implements OnApplicationShutdown {
           },
         }),
         AuthModule.forRoot({ redis: GATEWAY_REDIS }),
+        IngestModule,
+        SearchModule,
+        ItemsModule,
       ],
       providers: [configProvider, redisProvider],
       exports: [configProvider, redisProvider],

@@ -1,5 +1,6 @@
 import { usersMigration } from './001-users.migration';
 import { revokedTokensMigration } from './002-revoked-tokens.migration';
+import { ingestJobsMigration } from './003-ingest-jobs.migration';
 import type { DatabaseMigration } from './database-migration';
 
 /**
@@ -9,4 +10,5 @@ import type { DatabaseMigration } from './database-migration';
 export const databaseMigrations: readonly DatabaseMigration[] = [
   usersMigration,
   revokedTokensMigration,
+  ingestJobsMigration,
 ];
