@@ -53,6 +53,16 @@ describe('the local stack', () => {
     expect(results[0].metadata).toEqual({ label: 'N' });
   });
 
+  it('stores an item without metadata, which Chroma would refuse as an empty object', async () => {
+    const collection = `bare-${randomUUID().slice(0, 8)}`;
+    const model = { model: 'unit-vectors', dimension: 4 };
+    const repository = await ChromaImageRepository.open({ url: chromaUrl(), collection, model });
+
+    await repository.upsert([{ id: 'bare', embedding: unitVector(4, 3), metadata: {}, imageKey: 'b' }]);
+
+    await expect(repository.get(['bare'])).resolves.toEqual([{ id: 'bare', metadata: {}, imageKey: 'b' }]);
+  });
+
   it('refuses to open a collection with another model than the one it was created with', async () => {
     const collection = `guard-${randomUUID().slice(0, 8)}`;
     await ChromaImageRepository.open({

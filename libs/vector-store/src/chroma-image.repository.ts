@@ -63,7 +63,7 @@ export class ChromaImageRepository {
     await this.collection.upsert({
       ids: vectors.map((vector) => vector.id),
       embeddings: vectors.map((vector) => Array.from(vector.embedding)),
-      metadatas: vectors.map((vector) => vector.metadata),
+      metadatas: vectors.map((vector) => orNull(vector.metadata)),
       uris: vectors.map((vector) => vector.imageKey),
     });
   }
@@ -105,7 +105,7 @@ export class ChromaImageRepository {
   }
 
   async updateMetadata(id: string, metadata: ItemMetadata): Promise<void> {
-    await this.collection.update({ ids: [id], metadatas: [metadata] });
+    await this.collection.update({ ids: [id], metadatas: [orNull(metadata)] });
   }
 
   async delete(ids: string[]): Promise<void> {
@@ -171,6 +171,11 @@ function toStoredItem(
   uri: string | null | undefined,
 ): StoredItem {
   return { id, metadata: (metadata ?? {}) as ItemMetadata, imageKey: uri ?? '' };
+}
+
+/** Chroma refuses an empty metadata object but accepts null for "no metadata". */
+function orNull(metadata: ItemMetadata): ItemMetadata {
+  return (Object.keys(metadata).length > 0 ? metadata : null) as ItemMetadata;
 }
 
 function emptyToUndefined(where: Record<string, unknown> | undefined): Where | undefined {
