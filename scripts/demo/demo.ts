@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { GatewayClient, IngestStatus, waitForJob } from '@imgsearch/client';
-import { LocalStack, localAdmin, repoRoot, startLocalStack } from '../stack/local-stack';
+import { chooseModelDir, LocalStack, localAdmin, repoRoot, startLocalStack } from '../stack/local-stack';
 import { printResults } from './results-table';
 
 const env = process.env;
@@ -22,8 +22,9 @@ async function main(): Promise<void> {
   if (!(await isReady(gatewayUrl))) {
     console.log(`No stack answers at ${gatewayUrl}; starting one (logs in .data/logs)...`);
     stack = await startLocalStack(env);
-    if (stack.modelWarning) console.warn(`\nWARNING: ${stack.modelWarning}\n`);
   }
+  const { warning } = chooseModelDir(env);
+  if (warning) console.warn(`WARNING: ${warning}\n`);
   try {
     const admin = stack?.admin ?? localAdmin(env);
     const api = await new GatewayClient(stack?.gatewayUrl ?? gatewayUrl).login(
