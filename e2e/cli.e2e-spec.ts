@@ -19,9 +19,17 @@ describe('the imgsearch CLI', () => {
 
   /** Runs `imgsearch` as a script would, with its own saved credentials. */
   async function imgsearch(...args: string[]): Promise<CliResult> {
-    const env = { ...process.env, IMGSEARCH_URL: stack.gatewayUrl, IMGSEARCH_CONFIG_DIR: configDir };
+    const env = {
+      ...process.env,
+      IMGSEARCH_URL: stack.gatewayUrl,
+      IMGSEARCH_CONFIG_DIR: configDir,
+    };
     try {
-      const { stdout, stderr } = await run(process.execPath, [join(repoRoot, 'bin/imgsearch.js'), ...args], { env });
+      const { stdout, stderr } = await run(
+        process.execPath,
+        [join(repoRoot, 'bin/imgsearch.js'), ...args],
+        { env },
+      );
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };
@@ -42,7 +50,13 @@ describe('the imgsearch CLI', () => {
   afterAll(() => stack?.stop());
 
   it('refuses a wrong password with the server message and exit code 1', async () => {
-    const result = await imgsearch('login', '--username', ADMIN.username, '--password', 'wrong-password');
+    const result = await imgsearch(
+      'login',
+      '--username',
+      ADMIN.username,
+      '--password',
+      'wrong-password',
+    );
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('invalid username or password');
@@ -51,7 +65,14 @@ describe('the imgsearch CLI', () => {
   it('logs in, ingests a catalogue and waits for it', async () => {
     await json('login', '--username', ADMIN.username, '--password', ADMIN.password);
 
-    const job = await json('ingest', '--csv', join(samples, 'catalog/photos.csv'), '--archive', join(samples, 'catalog/photos.zip'), '--wait');
+    const job = await json(
+      'ingest',
+      '--csv',
+      join(samples, 'catalog/photos.csv'),
+      '--archive',
+      join(samples, 'catalog/photos.zip'),
+      '--wait',
+    );
 
     expect(job.state).toBe('completed');
     expect(job.progress.embedded).toBe(19);
@@ -60,7 +81,13 @@ describe('the imgsearch CLI', () => {
   });
 
   it('searches by image, by text and for similar items', async () => {
-    const byImage = await json('search', '--image', join(samples, 'photos/chelsea.png'), '--top-k', '3');
+    const byImage = await json(
+      'search',
+      '--image',
+      join(samples, 'photos/chelsea.png'),
+      '--top-k',
+      '3',
+    );
     const byText = await json('search', 'a cat', '--top-k', '4');
     const similar = await json('similar', 'cat', '--top-k', '5');
 
@@ -70,7 +97,13 @@ describe('the imgsearch CLI', () => {
   });
 
   it('prints a table for people', async () => {
-    const result = await imgsearch('search', '--image', join(samples, 'photos/coffee.png'), '--top-k', '2');
+    const result = await imgsearch(
+      'search',
+      '--image',
+      join(samples, 'photos/coffee.png'),
+      '--top-k',
+      '2',
+    );
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/#\s+score\s+id\s+metadata/);

@@ -14,10 +14,16 @@ describe('items, filters and similar images', () => {
     stack = await startE2eStack();
     admin = await new GatewayClient(stack.gatewayUrl).login(ADMIN.username, ADMIN.password);
     for (const upload of [
-      admin.upload('/api/ingest', { csv: join(samples, 'catalog/photos.csv'), archive: join(samples, 'catalog/photos.zip') }),
+      admin.upload('/api/ingest', {
+        csv: join(samples, 'catalog/photos.csv'),
+        archive: join(samples, 'catalog/photos.zip'),
+      }),
       admin.upload(
         '/api/ingest',
-        { csv: join(samples, 'seed-format/Fall24.csv'), archive: join(samples, 'seed-format/Fall24.zip') },
+        {
+          csv: join(samples, 'seed-format/Fall24.csv'),
+          archive: join(samples, 'seed-format/Fall24.zip'),
+        },
         { mapping: readFileSync(join(samples, 'seed-format/Fall24.mapping.json'), 'utf8') },
       ),
     ]) {
@@ -29,7 +35,11 @@ describe('items, filters and similar images', () => {
   afterAll(() => stack?.stop());
 
   it('returns only Grey items for a where filter on Color', async () => {
-    const search = await admin.post('/api/search/text', { query: 'wool fabric', topK: 50, where: { Color: 'Grey' } });
+    const search = await admin.post('/api/search/text', {
+      query: 'wool fabric',
+      topK: 50,
+      where: { Color: 'Grey' },
+    });
 
     expect(search.status).toBe(200);
     const results = search.body.results as Result[];
@@ -38,7 +48,11 @@ describe('items, filters and similar images', () => {
   });
 
   it('returns only items of 180 gsm or more for a $gte filter', async () => {
-    const search = await admin.post('/api/search/text', { query: 'fabric', topK: 50, where: { gsm: { $gte: 180 } } });
+    const search = await admin.post('/api/search/text', {
+      query: 'fabric',
+      topK: 50,
+      where: { gsm: { $gte: 180 } },
+    });
 
     expect(search.status).toBe(200);
     const results = search.body.results as Result[];
@@ -47,10 +61,17 @@ describe('items, filters and similar images', () => {
   });
 
   it('answers 400 naming the problem for a malformed where', async () => {
-    const search = await admin.post('/api/search/text', { query: 'fabric', where: { gsm: { $gtx: 1 } } });
+    const search = await admin.post('/api/search/text', {
+      query: 'fabric',
+      where: { gsm: { $gtx: 1 } },
+    });
 
     expect(search.status).toBe(400);
-    expect(search.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringContaining('$gtx') });
+    expect(search.body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: expect.stringContaining('$gtx'),
+    });
   });
 
   it('never returns the item itself among its similar images', async () => {
@@ -63,7 +84,9 @@ describe('items, filters and similar images', () => {
   });
 
   it('merges metadata on PATCH and shows it on GET', async () => {
-    const patched = await admin.patch('/api/items/coffee', { metadata: { roast: 'dark', category: null } });
+    const patched = await admin.patch('/api/items/coffee', {
+      metadata: { roast: 'dark', category: null },
+    });
     const item = await admin.get('/api/items/coffee');
 
     expect(patched.status).toBe(200);
@@ -74,7 +97,11 @@ describe('items, filters and similar images', () => {
   it('forgets a deleted item: GET is 404 and searches never return it', async () => {
     const deleted = await admin.delete('/api/items/rocket');
     const item = await admin.get('/api/items/rocket');
-    const search = await admin.upload('/api/search/image', { image: join(samples, 'photos/rocket.jpg') }, { topK: '40' });
+    const search = await admin.upload(
+      '/api/search/image',
+      { image: join(samples, 'photos/rocket.jpg') },
+      { topK: '40' },
+    );
 
     expect(deleted.status).toBe(204);
     expect(item.status).toBe(404);
@@ -85,7 +112,10 @@ describe('items, filters and similar images', () => {
     const items = await admin.get('/api/items?ids=cat,coffee,no-such-item');
 
     expect(items.status).toBe(200);
-    expect(items.body.items.map((item: { id: string }) => item.id).sort()).toEqual(['cat', 'coffee']);
+    expect(items.body.items.map((item: { id: string }) => item.id).sort()).toEqual([
+      'cat',
+      'coffee',
+    ]);
     expect(items.body.missing).toEqual(['no-such-item']);
   });
 

@@ -58,9 +58,13 @@ describe('the local stack', () => {
     const model = { model: 'unit-vectors', dimension: 4 };
     const repository = await ChromaImageRepository.open({ url: chromaUrl(), collection, model });
 
-    await repository.upsert([{ id: 'bare', embedding: unitVector(4, 3), metadata: {}, imageKey: 'b' }]);
+    await repository.upsert([
+      { id: 'bare', embedding: unitVector(4, 3), metadata: {}, imageKey: 'b' },
+    ]);
 
-    await expect(repository.get(['bare'])).resolves.toEqual([{ id: 'bare', metadata: {}, imageKey: 'b' }]);
+    await expect(repository.get(['bare'])).resolves.toEqual([
+      { id: 'bare', metadata: {}, imageKey: 'b' },
+    ]);
   });
 
   it('refuses to open a collection with another model than the one it was created with', async () => {

@@ -18,11 +18,16 @@ type Command = (context: CommandContext) => Promise<void>;
 export const commands: Record<string, Command> = {
   async login({ api, store, output, options }) {
     const username = text(options.username, 'login needs --username');
-    const password = text(options.password ?? process.env.IMGSEARCH_PASSWORD, 'login needs --password or IMGSEARCH_PASSWORD');
+    const password = text(
+      options.password ?? process.env.IMGSEARCH_PASSWORD,
+      'login needs --password or IMGSEARCH_PASSWORD',
+    );
     const response = await api.post('/api/auth/login', { username, password });
     if (response.status !== 200) throw fromResponse('login', response.status, response.body);
     store.save({ url: api.baseUrl, token: response.body.accessToken, username });
-    emit(output, { username, url: api.baseUrl }, () => console.log(`Logged in to ${api.baseUrl} as ${username}.`));
+    emit(output, { username, url: api.baseUrl }, () =>
+      console.log(`Logged in to ${api.baseUrl} as ${username}.`),
+    );
   },
 
   async logout({ api, output }) {
@@ -31,8 +36,13 @@ export const commands: Record<string, Command> = {
   },
 
   async ingest({ api, output, options }) {
-    const files = { csv: existing(options.csv, '--csv'), archive: existing(options.archive, '--archive') };
-    const fields: Record<string, string> = options.mapping ? { mapping: readMapping(String(options.mapping)) } : {};
+    const files = {
+      csv: existing(options.csv, '--csv'),
+      archive: existing(options.archive, '--archive'),
+    };
+    const fields: Record<string, string> = options.mapping
+      ? { mapping: readMapping(String(options.mapping)) }
+      : {};
     const upload = await api.upload('/api/ingest', files, fields);
     if (upload.status !== 202) throw fromResponse('ingest', upload.status, upload.body);
     if (!options.wait) {
@@ -41,15 +51,22 @@ export const commands: Record<string, Command> = {
     }
     const status = await waitWithProgress(api, upload.body.jobId, output);
     emit(output, status, () => printJob(status));
-    if (status.state !== 'completed') throw new CliError(`job ${status.jobId} ended ${status.state}${status.reason ? `: ${status.reason}` : ''}`);
+    if (status.state !== 'completed')
+      throw new CliError(
+        `job ${status.jobId} ended ${status.state}${status.reason ? `: ${status.reason}` : ''}`,
+      );
   },
 
   async jobs({ api, output, positionals }) {
     const [action, jobId] = positionals;
     if (action === 'show' || action === 'cancel') {
       const id = text(jobId, `jobs ${action} needs a job id`);
-      const response = action === 'show' ? await api.get(`/api/ingest/${enc(id)}`) : await api.delete(`/api/ingest/${enc(id)}`);
-      if (response.status >= 300) throw fromResponse(`jobs ${action}`, response.status, response.body);
+      const response =
+        action === 'show'
+          ? await api.get(`/api/ingest/${enc(id)}`)
+          : await api.delete(`/api/ingest/${enc(id)}`);
+      if (response.status >= 300)
+        throw fromResponse(`jobs ${action}`, response.status, response.body);
       emit(output, response.body, () => printJob(response.body));
       return;
     }
@@ -58,7 +75,9 @@ export const commands: Record<string, Command> = {
     emit(output, body, () => {
       for (const job of body.jobs as IngestStatus[]) {
         const { total, embedded, failed } = job.progress;
-        console.log(`${job.jobId}  ${job.state.padEnd(9)}  ${embedded}/${total} embedded, ${failed} failed`);
+        console.log(
+          `${job.jobId}  ${job.state.padEnd(9)}  ${embedded}/${total} embedded, ${failed} failed`,
+        );
       }
     });
   },
@@ -66,8 +85,16 @@ export const commands: Record<string, Command> = {
   async search({ api, output, positionals, options }) {
     const filters = searchFilters(options);
     if (options.image) {
-      const fields = Object.fromEntries(Object.entries(filters).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
-      const body = await expectOk('search', api.upload('/api/search/image', { image: existing(options.image, '--image') }, fields));
+      const fields = Object.fromEntries(
+        Object.entries(filters).map(([key, value]) => [
+          key,
+          typeof value === 'string' ? value : JSON.stringify(value),
+        ]),
+      );
+      const body = await expectOk(
+        'search',
+        api.upload('/api/search/image', { image: existing(options.image, '--image') }, fields),
+      );
       printSearch(output, `Image query ${options.image}`, body);
       return;
     }
@@ -80,7 +107,8 @@ export const commands: Record<string, Command> = {
     const id = text(positionals[0], 'similar needs an item id');
     const params = new URLSearchParams();
     const filters = searchFilters(options);
-    for (const [key, value] of Object.entries(filters)) params.set(key, typeof value === 'string' ? value : JSON.stringify(value));
+    for (const [key, value] of Object.entries(filters))
+      params.set(key, typeof value === 'string' ? value : JSON.stringify(value));
     const body = await expectOk('similar', api.get(`/api/items/${enc(id)}/similar?${params}`));
     printSearch(output, `Similar to ${id}`, body);
   },
@@ -95,8 +123,14 @@ export const commands: Record<string, Command> = {
         if (body.missing?.length) console.log(`missing: ${body.missing.join(', ')}`);
       });
     } else if (action === 'set') {
-      const metadata = parseJson(text(options.metadata, 'items set needs --metadata JSON'), '--metadata');
-      const body = await expectOk('items set', api.patch(`/api/items/${enc(ids[0])}`, { metadata }));
+      const metadata = parseJson(
+        text(options.metadata, 'items set needs --metadata JSON'),
+        '--metadata',
+      );
+      const body = await expectOk(
+        'items set',
+        api.patch(`/api/items/${enc(ids[0])}`, { metadata }),
+      );
       emit(output, body, () => console.log(`${body.id}  ${JSON.stringify(body.metadata)}`));
     } else if (action === 'delete') {
       const body = await expectOk('items delete', api.post('/api/items/delete', { ids }));
@@ -113,8 +147,15 @@ async function expectOk(action: string, pending: Promise<ApiResponse>): Promise<
   return response.body;
 }
 
-async function waitWithProgress(api: GatewayClient, jobId: string, output: Output): Promise<IngestStatus> {
-  const bar = output.json || !process.stderr.isTTY ? undefined : new SingleBar({ format: '{bar} {value}/{total} rows | {state}', stream: process.stderr });
+async function waitWithProgress(
+  api: GatewayClient,
+  jobId: string,
+  output: Output,
+): Promise<IngestStatus> {
+  const bar =
+    output.json || !process.stderr.isTTY
+      ? undefined
+      : new SingleBar({ format: '{bar} {value}/{total} rows | {state}', stream: process.stderr });
   try {
     return await waitForJob(api, jobId, 24 * 3600_000, (status) => {
       const { total, embedded, failed, skipped } = status.progress;
@@ -131,7 +172,8 @@ function printJob(status: IngestStatus): void {
   const { total, embedded, skipped, failed } = status.progress;
   console.log(`job ${status.jobId}: ${status.state}${status.reason ? ` (${status.reason})` : ''}`);
   console.log(`  ${total} rows: ${embedded} embedded, ${failed} failed, ${skipped} skipped`);
-  for (const error of status.errors ?? []) console.log(`  row ${error.row}${error.id ? ` (${error.id})` : ''}: ${error.reason}`);
+  for (const error of status.errors ?? [])
+    console.log(`  row ${error.row}${error.id ? ` (${error.id})` : ''}: ${error.reason}`);
 }
 
 function searchFilters(options: CommandContext['options']): Record<string, unknown> {
@@ -158,7 +200,8 @@ function parseJson(value: string, flag: string): unknown {
 
 function positiveInteger(value: unknown, flag: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${flag} must be a positive integer`);
+  if (!Number.isInteger(number) || number < 1)
+    throw new UsageError(`${flag} must be a positive integer`);
   return number;
 }
 

@@ -50,9 +50,16 @@ export async function run(argv: string[]): Promise<number> {
   const store = new CredentialsStore(process.env.IMGSEARCH_CONFIG_DIR);
   const saved = store.load();
   const url = values.url ?? process.env.IMGSEARCH_URL ?? saved?.url ?? 'http://127.0.0.1:4000';
-  const token = values.token ?? process.env.IMGSEARCH_TOKEN ?? (saved?.url === url ? saved.token : undefined);
+  const token =
+    values.token ?? process.env.IMGSEARCH_TOKEN ?? (saved?.url === url ? saved.token : undefined);
   const api = new GatewayClient(url.replace(/\/$/, ''), token);
-  await command({ api, store, output: { json: values.json ?? false }, positionals: rest, options: values });
+  await command({
+    api,
+    store,
+    output: { json: values.json ?? false },
+    positionals: rest,
+    options: values,
+  });
   return 0;
 }
 

@@ -13,6 +13,10 @@ export function emit(output: Output, value: unknown, human: () => void): void {
   human();
 }
 
-export function printSearch(output: Output, title: string, body: { results: Parameters<typeof printResults>[1] }): void {
+export function printSearch(
+  output: Output,
+  title: string,
+  body: { results: Parameters<typeof printResults>[1] },
+): void {
   emit(output, body, () => printResults(title, body.results));
 }

@@ -5,7 +5,13 @@
  */
 import { join } from 'node:path';
 import { GatewayClient, IngestStatus, waitForJob } from '@imgsearch/client';
-import { chooseModelDir, LocalStack, localAdmin, repoRoot, startLocalStack } from '../stack/local-stack';
+import {
+  chooseModelDir,
+  LocalStack,
+  localAdmin,
+  repoRoot,
+  startLocalStack,
+} from '../stack/local-stack';
 import { printResults } from './results-table';
 
 const env = process.env;

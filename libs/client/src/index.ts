@@ -1,2 +1,7 @@
-export { GatewayClient, waitForJob, type ApiResponse,
-  type Json, type IngestStatus } from './gateway.client';
+export {
+  GatewayClient,
+  waitForJob,
+  type ApiResponse,
+  type Json,
+  type IngestStatus,
+} from './gateway.client';

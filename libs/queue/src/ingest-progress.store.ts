@@ -27,9 +27,17 @@ export class IngestProgressStore {
   /** Creates the job's counters with the rows refused before queueing (missing images, duplicates). */
   async start(jobId: string, total: number, refused: IngestRowError[]): Promise<void> {
     const multi = this.redis.multi();
-    multi.hset(this.key(jobId, 'progress'), { total, embedded: 0, skipped: 0, failed: refused.length });
+    multi.hset(this.key(jobId, 'progress'), {
+      total,
+      embedded: 0,
+      skipped: 0,
+      failed: refused.length,
+    });
     for (let i = 0; i < refused.length; i += 1000) {
-      multi.rpush(this.key(jobId, 'errors'), ...refused.slice(i, i + 1000).map((error) => JSON.stringify(error)));
+      multi.rpush(
+        this.key(jobId, 'errors'),
+        ...refused.slice(i, i + 1000).map((error) => JSON.stringify(error)),
+      );
     }
     this.expireAll(multi, jobId);
     await multi.exec();
@@ -81,7 +89,8 @@ export class IngestProgressStore {
   }
 
   private expireAll(multi: ReturnType<Redis['multi']>, jobId: string): void {
-    for (const part of ['progress', 'errors', 'chunks'] as const) multi.expire(this.key(jobId, part), this.ttlSeconds);
+    for (const part of ['progress', 'errors', 'chunks'] as const)
+      multi.expire(this.key(jobId, part), this.ttlSeconds);
   }
 
   private key(jobId: string, part: 'progress' | 'errors' | 'chunks' | 'cancelled'): string {

@@ -12,7 +12,11 @@ export function setupOpenApi(app: INestApplication): void {
   const document = SwaggerModule.createDocument(app, config);
   // The UI itself is served by SwaggerModule, not a controller; list it so the contract is whole.
   document.paths['/docs'] = {
-    get: { tags: ['operations'], summary: 'This API documentation (OpenAPI UI)', responses: { 200: { description: 'HTML page' } } },
+    get: {
+      tags: ['operations'],
+      summary: 'This API documentation (OpenAPI UI)',
+      responses: { 200: { description: 'HTML page' } },
+    },
   };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
