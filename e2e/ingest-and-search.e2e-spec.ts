@@ -20,7 +20,8 @@ describe('upload a catalogue, then find its images', () => {
   let admin: GatewayClient;
 
   beforeAll(async () => {
-    stack = await startE2eStack();
+    // Two embedder processes share the chunks, as a deployment scales them.
+    stack = await startE2eStack({ embedders: 2, env: { INGEST_CHUNK_SIZE: '4' } });
     anonymous = new GatewayClient(stack.gatewayUrl);
     admin = await anonymous.login(ADMIN.username, ADMIN.password);
   });

@@ -1,13 +1,21 @@
 import { mkdtempSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { RunningServices, startServices, stopAll } from '../../scripts/stack/services-process';
+import {
+  RunningServices,
+  ServicesOptions,
+  startService,
+  startServices,
+  stopAll,
+} from '../../scripts/stack/services-process';
 
 export const repoRoot = resolve(__dirname, '../..');
 export const ADMIN = { username: 'admin', password: 'e2e-admin-password-1' };
 
 export interface E2eStack extends RunningServices {
   dataDir: string;
+  /** Starts one more embedder against the same queue, collection and data folder. */
+  addEmbedder(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,11 +46,21 @@ export async function startE2eStack(
     ADMIN_PASSWORD: ADMIN.password,
     ...options.env,
   };
-  const services = await startServices({
+  const servicesOptions: ServicesOptions = {
     repoRoot,
     env,
     logDir: dataDir,
     embedders: options.embedders,
-  });
-  return { ...services, dataDir, stop: () => stopAll(services.processes) };
+  };
+  const services = await startServices(servicesOptions);
+  const addEmbedder = async () => {
+    await startService(
+      servicesOptions,
+      'embedder',
+      services.processes.length,
+      {},
+      services.processes,
+    );
+  };
+  return { ...services, dataDir, addEmbedder, stop: () => stopAll(services.processes) };
 }

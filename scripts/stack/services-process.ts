@@ -36,25 +36,8 @@ const PORT_VARIABLE: Record<ServiceName, string> = {
 export async function startServices(options: ServicesOptions): Promise<RunningServices> {
   const processes: ManagedProcess[] = [];
   const start = async (service: ServiceName, index = 0, extraEnv: NodeJS.ProcessEnv = {}) => {
-    // A fixed port serves the first process of a kind; more embedders take free ones.
-    const port = (index === 0 ? options.ports?.[service] : undefined) ?? (await freePort());
-    const managed = startProcess(
-      `${service}${index ? `-${index}` : ''}`,
-      process.execPath,
-      [entryPoint(options.repoRoot, service)],
-      {
-        env: { ...options.env, ...extraEnv, [PORT_VARIABLE[service]]: String(port) },
-        logFile: logFileFor(options.logDir, service, index),
-        cwd: options.repoRoot,
-      },
-    );
-    processes.push(managed);
-    const url = `http://127.0.0.1:${port}`;
-    await waitUntil(`${managed.name} on ${url}`, () => httpOk(`${url}/health/ready`), {
-      process: managed,
-      timeoutMs: options.readyTimeoutMs ?? 60_000,
-    });
-    return url;
+    const started = await startService(options, service, index, extraEnv, processes);
+    return started.url;
   };
   try {
     const [queryUrl, ...embedderUrls] = await Promise.all([
@@ -67,6 +50,38 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     await stopAll(processes);
     throw error;
   }
+}
+
+/**
+ * Starts one service process and waits for its readiness; `processes` receives it at once, so
+ * a caller can stop it even when it never becomes ready.
+ */
+export async function startService(
+  options: ServicesOptions,
+  service: ServiceName,
+  index = 0,
+  extraEnv: NodeJS.ProcessEnv = {},
+  processes: ManagedProcess[] = [],
+): Promise<{ url: string; process: ManagedProcess }> {
+  // A fixed port serves the first process of a kind; more embedders take free ones.
+  const port = (index === 0 ? options.ports?.[service] : undefined) ?? (await freePort());
+  const managed = startProcess(
+    `${service}${index ? `-${index}` : ''}`,
+    process.execPath,
+    [entryPoint(options.repoRoot, service)],
+    {
+      env: { ...options.env, ...extraEnv, [PORT_VARIABLE[service]]: String(port) },
+      logFile: logFileFor(options.logDir, service, index),
+      cwd: options.repoRoot,
+    },
+  );
+  processes.push(managed);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(`${managed.name} on ${url}`, () => httpOk(`${url}/health/ready`), {
+    process: managed,
+    timeoutMs: options.readyTimeoutMs ?? 60_000,
+  });
+  return { url, process: managed };
 }
 
 /** Stops processes in reverse start order: the gateway first, so no new work arrives. */
