@@ -15,6 +15,7 @@ export type {
 } from './catalog-record';
 export { toMetadataValue, type MetadataValue } from './cell-value';
 export { ColumnTemplate } from './column-template';
+export { formatBytes } from './format-bytes';
 export {
   CatalogMappingError,
   DEFAULT_CATALOG_MAPPING,

@@ -1,5 +1,5 @@
-import { ValidationPipe } from '@nestjs/common';
 import { bootstrapService, runService } from '@imgsearch/service';
+import { configureGatewayApp } from './gateway.app';
 import { GatewayModule } from './gateway.module';
 import { loadGatewayConfig } from './gateway.config';
 import { setupOpenApi } from './openapi';
@@ -10,9 +10,7 @@ runService(loadGatewayConfig, (config) =>
     host: config.HOST,
     port: config.GATEWAY_PORT,
     configure: (app) => {
-      app.useGlobalPipes(
-        new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
-      );
+      configureGatewayApp(app);
       setupOpenApi(app);
     },
   }),

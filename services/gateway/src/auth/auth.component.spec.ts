@@ -9,8 +9,9 @@ import request from 'supertest';
 import { startPostgres } from '../../../../scripts/stack/postgres-process';
 import { RedisInstance, startRedis } from '../../../../scripts/stack/redis-process';
 import type { GatewayConfig } from '../gateway.config';
+import { aGatewayConfig, TEST_ADMIN } from '../test/gateway-test-app';
 import { AuthModule } from './auth.module';
-import { aGatewayConfig, startAuthApp, TEST_ADMIN } from './test/auth-test-app';
+import { startAuthApp } from './test/auth-test-app';
 
 type DatabaseConfig = Pick<GatewayConfig, 'DATABASE_URL' | 'SQLITE_PATH'>;
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { RedisInstance, startRedis } from '../../../../scripts/stack/redis-process';
-import { aGatewayConfig, TEST_ADMIN } from '../auth/test/auth-test-app';
+import { aGatewayConfig, TEST_ADMIN } from '../test/gateway-test-app';
 import { IngestModule } from './ingest.module';
 import { samples } from './test/catalog-samples';
 import { FakeEmbedder } from './test/fake-embedder';

@@ -22,14 +22,17 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { Roles } from '@imgsearch/auth';
+import {
+  DeleteItemsDto,
+  DeleteItemsResultDto,
+  ItemsQueryDto,
+  SearchOptionsDto,
+  UpdateItemDto,
+} from '@imgsearch/search-api';
 import { RequestId } from '../query-client/request-id.decorator';
-import { SearchOptionsDto } from '../search/dto/search-options.dto';
 import { SearchResultsDto } from '../search/dto/search-results.dto';
-import { DeleteItemsDto, DeleteItemsResultDto } from './dto/delete-items.dto';
 import { ItemDto } from './dto/item.dto';
 import { ItemPageDto, ItemsByIdDto } from './dto/item-lists.dto';
-import { ItemsQueryDto } from './dto/items-query.dto';
-import { UpdateItemDto } from './dto/update-item.dto';
 import { FileCacheInterceptor } from './file-cache.interceptor';
 import { ItemFilesService } from './item-files.service';
 import { ItemsService } from './items.service';

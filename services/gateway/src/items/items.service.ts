@@ -1,13 +1,16 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import type {
+  DeleteItemsDto,
+  DeleteItemsResultDto,
+  ItemsQueryDto,
+  SearchOptionsDto,
+  UpdateItemDto,
+} from '@imgsearch/search-api';
 import { QueryClient } from '../query-client/query.client';
 import type { QueryItemPage, QueryItemsById } from '../query-client/query-client.types';
-import type { SearchOptionsDto } from '../search/dto/search-options.dto';
 import type { SearchResultsDto } from '../search/dto/search-results.dto';
-import type { DeleteItemsDto, DeleteItemsResultDto } from './dto/delete-items.dto';
 import type { ItemDto } from './dto/item.dto';
 import type { ItemPageDto, ItemsByIdDto } from './dto/item-lists.dto';
-import type { ItemsQueryDto } from './dto/items-query.dto';
-import type { UpdateItemDto } from './dto/update-item.dto';
 import { ItemFilesService } from './item-files.service';
 import { withLinks } from './item-links';
 

@@ -50,6 +50,3 @@ export interface ImageUpload {
   mimetype?: string;
   originalname?: string;
 }
-
-/** Metadata changes: values to set, `null` to remove a key. */
-export type MetadataPatch = Record<string, string | number | boolean | null>;

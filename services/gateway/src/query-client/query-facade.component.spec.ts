@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import request from 'supertest';
 import { RedisInstance, startRedis } from '../../../../scripts/stack/redis-process';
-import { aGatewayConfig, TEST_ADMIN } from '../auth/test/auth-test-app';
 import { ItemsController } from '../items/items.controller';
 import { SearchController } from '../search/search.controller';
+import { aGatewayConfig, TEST_ADMIN } from '../test/gateway-test-app';
 import { startFacadeApp } from './test/facade-test-app';
 import { QueryServiceDouble, ReceivedRequest } from './test/query-service.double';
 

@@ -7,11 +7,11 @@ import {
   Logger,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import type { MetadataPatch } from '@imgsearch/search-api';
 import { GATEWAY_CONFIG, GatewayConfig } from '../gateway.config';
 import type {
   ImageUpload,
   ItemsQuery,
-  MetadataPatch,
   QueryDeletion,
   QueryItem,
   QueryItemPage,

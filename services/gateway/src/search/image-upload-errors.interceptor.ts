@@ -1,10 +1,5 @@
-import {
-  CallHandler,
-  Inject,
-  Injectable,
-  NestInterceptor,
-  PayloadTooLargeException,
-} from '@nestjs/common';
+import { CallHandler, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { withImageLimit } from '@imgsearch/search-api';
 import { catchError, Observable, throwError } from 'rxjs';
 import { GATEWAY_CONFIG, GatewayConfig } from '../gateway.config';
 
@@ -20,13 +15,7 @@ export class ImageUploadErrorsInterceptor implements NestInterceptor {
       .handle()
       .pipe(
         catchError((error: unknown) =>
-          throwError(() =>
-            error instanceof PayloadTooLargeException
-              ? new PayloadTooLargeException(
-                  `image is larger than the limit of ${this.config.IMAGE_MAX_BYTES} bytes`,
-                )
-              : error,
-          ),
+          throwError(() => withImageLimit(error, this.config.IMAGE_MAX_BYTES)),
         ),
       );
   }

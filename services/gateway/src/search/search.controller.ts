@@ -9,24 +9,12 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { IMAGE_SEARCH_FORM, SearchOptionsDto, SearchTextDto } from '@imgsearch/search-api';
 import type { ImageUpload } from '../query-client/query-client.types';
 import { RequestId } from '../query-client/request-id.decorator';
-import { SearchOptionsDto } from './dto/search-options.dto';
 import { SearchResultsDto } from './dto/search-results.dto';
-import { SearchTextDto } from './dto/search-text.dto';
 import { ImageUploadErrorsInterceptor } from './image-upload-errors.interceptor';
 import { SearchService } from './search.service';
-
-const IMAGE_SEARCH_FORM = {
-  type: 'object',
-  required: ['image'],
-  properties: {
-    image: { type: 'string', format: 'binary' },
-    topK: { type: 'integer', minimum: 1, default: 10 },
-    where: { type: 'string', description: 'The metadata filter as a JSON object.' },
-    minScore: { type: 'number', minimum: -1, maximum: 1 },
-  },
-};
 
 @ApiTags('search')
 @ApiBearerAuth()

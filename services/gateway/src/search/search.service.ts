@@ -1,10 +1,9 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import type { SearchOptionsDto, SearchTextDto } from '@imgsearch/search-api';
 import { withLinks } from '../items/item-links';
 import { QueryClient } from '../query-client/query.client';
 import type { ImageUpload, QueryResults } from '../query-client/query-client.types';
-import type { SearchOptionsDto } from './dto/search-options.dto';
 import type { SearchResultsDto } from './dto/search-results.dto';
-import type { SearchTextDto } from './dto/search-text.dto';
 
 /** Searches through the query service; results come back with links to their pictures. */
 @Injectable()

@@ -5,10 +5,10 @@ import {
   Injectable,
   NestInterceptor,
   NotFoundException,
-  PayloadTooLargeException,
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { EmptyTextError, ImageDecodeError } from '@imgsearch/clip';
+import { withImageLimit } from '@imgsearch/search-api';
 import { InvalidFilterError } from '@imgsearch/vector-store';
 import { catchError, Observable, throwError } from 'rxjs';
 import { InvalidCursorError } from '../items/item-cursor';
@@ -35,11 +35,7 @@ export class QueryErrorsInterceptor implements NestInterceptor {
     if (error instanceof InvalidFilterError || error instanceof InvalidCursorError)
       return new BadRequestException(error.message);
     if (error instanceof ItemNotFoundError) return new NotFoundException(error.message);
-    // multer's "File too large" does not say what the limit is.
-    if (error instanceof PayloadTooLargeException)
-      return new PayloadTooLargeException(
-        `image is larger than the limit of ${this.config.IMAGE_MAX_BYTES} bytes`,
-      );
-    return error;
+    // multer's "File too large" gets the limit named; anything else passes through.
+    return withImageLimit(error, this.config.IMAGE_MAX_BYTES);
   }
 }

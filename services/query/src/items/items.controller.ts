@@ -11,13 +11,17 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  DeleteItemsDto,
+  DeleteItemsResultDto,
+  ItemDto,
+  ItemPageDto,
+  ItemsByIdDto,
+  SearchResultsDto,
+} from '@imgsearch/search-api';
 import { QueryErrorsInterceptor } from '../http/query-errors.interceptor';
 import { SearchOptionsDto } from '../search/dto/search-options.dto';
-import { SearchResultsDto } from '../search/dto/search-results.dto';
 import { SearchService } from '../search/search.service';
-import { DeleteItemsDto, DeleteItemsResultDto } from './dto/delete-items.dto';
-import { ItemDto } from './dto/item.dto';
-import { ItemPageDto, ItemsByIdDto } from './dto/item-lists.dto';
 import { ItemsQueryDto } from './dto/items-query.dto';
 import { UpdateItemDto } from './dto/update-item.dto';
 import { ItemsService } from './items.service';

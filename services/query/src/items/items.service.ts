@@ -1,13 +1,19 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import {
+  DEFAULT_PAGE_SIZE,
+  type DeleteItemsDto,
+  type DeleteItemsResultDto,
+  type ItemDto,
+  type ItemPageDto,
+  type ItemsByIdDto,
+  type ItemsQueryDto,
+  type MetadataPatch,
+  type UpdateItemDto,
+} from '@imgsearch/search-api';
 import { ChromaImageRepository, type StoredItem } from '@imgsearch/vector-store';
-import type { DeleteItemsDto, DeleteItemsResultDto } from './dto/delete-items.dto';
-import type { ItemDto } from './dto/item.dto';
-import type { ItemPageDto, ItemsByIdDto } from './dto/item-lists.dto';
-import { DEFAULT_PAGE_SIZE, type ItemsQueryDto } from './dto/items-query.dto';
-import type { UpdateItemDto } from './dto/update-item.dto';
 import { itemCursor } from './item-cursor';
 import { ItemNotFoundError } from './item-not-found.error';
-import { applyMetadataPatch, type MetadataPatch } from './metadata-patch';
+import { applyMetadataPatch } from './metadata-patch';
 
 /** Reads, lists, edits and deletes stored items (vectors and metadata; never the files). */
 @Injectable()

@@ -1,7 +1,5 @@
+import type { MetadataPatch } from '@imgsearch/search-api';
 import type { ItemMetadata, MetadataValue } from '@imgsearch/vector-store';
-
-/** Keys to set, and keys to remove (`null`). */
-export type MetadataPatch = Record<string, MetadataValue | null>;
 
 /** A metadata change that Chroma could not store; the message names the key. */
 export class MetadataPatchError extends Error {

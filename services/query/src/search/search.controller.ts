@@ -9,22 +9,11 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { IMAGE_SEARCH_FORM, SearchResultsDto } from '@imgsearch/search-api';
 import { QueryErrorsInterceptor } from '../http/query-errors.interceptor';
 import { SearchOptionsDto } from './dto/search-options.dto';
-import { SearchResultsDto } from './dto/search-results.dto';
 import { SearchTextDto } from './dto/search-text.dto';
 import { SearchService, type UploadedImage } from './search.service';
-
-const IMAGE_SEARCH_FORM = {
-  type: 'object',
-  required: ['image'],
-  properties: {
-    image: { type: 'string', format: 'binary' },
-    topK: { type: 'integer', minimum: 1, default: 10 },
-    where: { type: 'string', description: 'The metadata filter as a JSON object.' },
-    minScore: { type: 'number', minimum: -1, maximum: 1 },
-  },
-};
 
 @ApiTags('search')
 @Controller('search')

@@ -1,13 +1,15 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import {
+  DEFAULT_TOP_K,
+  type SearchOptionsDto,
+  type SearchResultsDto,
+  type SearchTextDto,
+} from '@imgsearch/search-api';
 import { ChromaImageRepository, type WhereFilter } from '@imgsearch/vector-store';
 import { ClipQueryEncoder } from '../encoder/clip-query.encoder';
-import { DEFAULT_TOP_K } from '../http/dto-field.decorators';
 import { ItemNotFoundError } from '../items/item-not-found.error';
 import { QUERY_CONFIG, QueryConfig } from '../query.config';
 import { searchesTotal, SearchKind } from '../query.metrics';
-import type { SearchOptionsDto } from './dto/search-options.dto';
-import type { SearchResultsDto } from './dto/search-results.dto';
-import type { SearchTextDto } from './dto/search-text.dto';
 
 /** The part of an uploaded file a search reads. */
 export interface UploadedImage {

@@ -9,6 +9,7 @@ import {
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
+import { formatBytes } from '@imgsearch/ingest';
 import type { Request, Response } from 'express';
 import multer, { MulterError } from 'multer';
 import { finalize, Observable } from 'rxjs';
@@ -16,7 +17,6 @@ import type { IngestOptions } from '../ingest.options';
 import { INGEST_OPTIONS } from '../ingest.tokens';
 import type { CatalogUpload, UploadedPart } from './catalog-upload';
 import { textCheck, zipCheck } from './content-checks';
-import { formatBytes } from './format-bytes';
 import { partTooLarge, UploadPartStorage, type PartRule } from './upload-part.storage';
 import { UploadFolders } from './upload.folders';
 

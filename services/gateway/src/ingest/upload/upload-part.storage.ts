@@ -1,4 +1,5 @@
 import { HttpException, PayloadTooLargeException } from '@nestjs/common';
+import { formatBytes } from '@imgsearch/ingest';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import { createWriteStream } from 'node:fs';
@@ -6,7 +7,6 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { formatBytes } from './format-bytes';
 
 /** Looks at a part's bytes as they stream past, to refuse a wrong kind of file early. */
 export interface ContentCheck {

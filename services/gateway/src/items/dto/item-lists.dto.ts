@@ -1,22 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  ItemPageDto as StoredItemPageDto,
+  ItemsByIdDto as StoredItemsByIdDto,
+} from '@imgsearch/search-api';
 import { ItemDto } from './item.dto';
 
-export class ItemsByIdDto {
-  @ApiProperty({ type: [ItemDto], description: 'Found items, in the order asked for.' })
-  items!: ItemDto[];
-
-  @ApiProperty({ type: [String], description: 'Ids asked for that are not stored.' })
-  missing!: string[];
+/** The query service's lists with links on every item; the rest comes from the shared classes. */
+export class ItemsByIdDto extends StoredItemsByIdDto {
+  @ApiProperty({ type: [ItemDto] })
+  declare items: ItemDto[];
 }
 
-export class ItemPageDto {
+export class ItemPageDto extends StoredItemPageDto {
   @ApiProperty({ type: [ItemDto] })
-  items!: ItemDto[];
-
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Pass as `cursor` for the next page; null on the last page.',
-  })
-  nextCursor!: string | null;
+  declare items: ItemDto[];
 }

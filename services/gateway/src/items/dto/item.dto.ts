@@ -1,20 +1,8 @@
-import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
-import type { ItemMetadata } from '@imgsearch/vector-store';
+import { ApiProperty } from '@nestjs/swagger';
+import { ItemDto as StoredItemDto } from '@imgsearch/search-api';
 
-/** OpenAPI shape of an item's metadata: flat, values string, number or boolean. */
-export const METADATA_SCHEMA: ApiPropertyOptions = {
-  type: 'object',
-  additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
-  example: { title: 'Red linen shirt', Color: 'Red', gsm: 140 },
-};
-
-export class ItemDto {
-  @ApiProperty({ example: 'SKU-1042' })
-  id!: string;
-
-  @ApiProperty(METADATA_SCHEMA)
-  metadata!: ItemMetadata;
-
+/** An item as users see it: the query service's record with links to its files. */
+export class ItemDto extends StoredItemDto {
   @ApiProperty({ example: '/api/items/SKU-1042/image', description: 'The stored original.' })
   imageUrl!: string;
 

@@ -1,17 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { ItemMetadata } from '@imgsearch/vector-store';
-import { METADATA_SCHEMA } from '../../items/dto/item.dto';
+import {
+  SearchResultDto as QueryResultDto,
+  SearchResultsDto as QueryResultsDto,
+} from '@imgsearch/search-api';
 
-export class SearchResultDto {
-  @ApiProperty({ example: 'SKU-1042' })
-  id!: string;
-
-  @ApiProperty({ minimum: -1, maximum: 1, description: 'Cosine similarity to the query.' })
-  score!: number;
-
-  @ApiProperty(METADATA_SCHEMA)
-  metadata!: ItemMetadata;
-
+/** A result as users see it: the query service's result with links to its files. */
+export class SearchResultDto extends QueryResultDto {
   @ApiProperty({ example: '/api/items/SKU-1042/image' })
   imageUrl!: string;
 
@@ -19,7 +13,7 @@ export class SearchResultDto {
   thumbnailUrl!: string;
 }
 
-export class SearchResultsDto {
-  @ApiProperty({ type: [SearchResultDto], description: 'Highest score first.' })
-  results!: SearchResultDto[];
+export class SearchResultsDto extends QueryResultsDto {
+  @ApiProperty({ type: [SearchResultDto] })
+  declare results: SearchResultDto[];
 }

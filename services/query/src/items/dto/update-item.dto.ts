@@ -1,22 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { UpdateItemDto as SharedUpdateItemDto, type MetadataPatch } from '@imgsearch/search-api';
 import { Transform } from 'class-transformer';
-import { IsObject } from 'class-validator';
-import { MetadataPatch, MetadataPatchError, parseMetadataPatch } from '../metadata-patch';
+import { MetadataPatchError, parseMetadataPatch } from '../metadata-patch';
 
-export class UpdateItemDto {
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: {
-      oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
-      nullable: true,
-    },
-    example: { Color: 'Blue', discontinued: null },
-    description: 'Merged into the stored metadata; `null` removes a key. The vector is kept.',
-  })
+/** The shared item update, each key and value checked before Chroma sees them. */
+export class UpdateItemDto extends SharedUpdateItemDto {
   @Transform(({ value }) => toMetadataPatch(value))
-  @IsObject()
-  metadata!: MetadataPatch;
+  declare metadata: MetadataPatch;
 }
 
 function toMetadataPatch(value: unknown): MetadataPatch {

@@ -1,14 +1,9 @@
+import { SearchOptionsDto as SharedSearchOptionsDto } from '@imgsearch/search-api';
 import type { WhereFilter } from '@imgsearch/vector-store';
-import { MinScoreField, TopKField, WhereField } from '../../http/dto-field.decorators';
+import { WhereGrammar } from '../../http/where-grammar.decorator';
 
-/** What every search takes besides its query: in a JSON body, a form or a query string. */
-export class SearchOptionsDto {
-  @TopKField()
-  topK?: number;
-
-  @WhereField()
-  where?: WhereFilter;
-
-  @MinScoreField()
-  minScore?: number;
+/** The shared search options, `where` checked against Chroma's grammar. */
+export class SearchOptionsDto extends SharedSearchOptionsDto {
+  @WhereGrammar()
+  declare where?: WhereFilter;
 }

@@ -1,15 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
-import { SearchOptionsDto } from './search-options.dto';
+import { SearchTextDto as SharedSearchTextDto } from '@imgsearch/search-api';
+import type { WhereFilter } from '@imgsearch/vector-store';
+import { WhereGrammar } from '../../http/where-grammar.decorator';
 
-export class SearchTextDto extends SearchOptionsDto {
-  @ApiProperty({
-    example: 'red linen shirt fabric',
-    minLength: 1,
-    maxLength: 1000,
-    description: "Not empty or only whitespace; texts longer than the model's context are cut.",
-  })
-  @IsString()
-  @MaxLength(1000)
-  query!: string;
+/** The shared text search, `where` checked against Chroma's grammar. */
+export class SearchTextDto extends SharedSearchTextDto {
+  @WhereGrammar()
+  declare where?: WhereFilter;
 }

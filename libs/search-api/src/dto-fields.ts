@@ -3,14 +3,15 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { WhereFilter } from '@imgsearch/vector-store';
 import { Transform } from 'class-transformer';
 import { IsInt, IsNumber, IsObject, IsOptional, Max, Min } from 'class-validator';
-import { parseWhereFilter, WhereFilterError } from '../where/where-filter.parser';
 
+/** Results a search returns when `topK` is not given. */
 export const DEFAULT_TOP_K = 10;
 
 /**
  * `where`: an object in JSON bodies, a JSON string in query strings and multipart fields.
- * It is parsed and checked against Chroma's grammar here, at the edge, and the 400 says what
- * is wrong as one sentence (`where.gsm: unknown operator "$gtx" ...`).
+ * Only its JSON is checked here; the query service also checks the filter against Chroma's
+ * grammar, and its 400 (`where.gsm: unknown operator "$gtx" ...`) reaches the gateway's callers
+ * unchanged.
  */
 export function WhereField(): PropertyDecorator {
   return applyDecorators(
@@ -18,24 +19,24 @@ export function WhereField(): PropertyDecorator {
       type: 'object',
       additionalProperties: true,
       description:
-        'Metadata filter in Chroma\'s grammar: `{"Color": "Red", "gsm": {"$gte": 120}}`; ' +
-        'operators $eq $ne $gt $gte $lt $lte $in $nin $and $or. A JSON string in query strings and forms.',
+        'Metadata filter in Chroma\'s grammar: `{"Color": "Red", "gsm": {"$gte": 120}}`; operators ' +
+        '$eq $ne $gt $gte $lt $lte $in $nin $and $or. A JSON string in query strings and forms.',
       example: { Color: 'Red', gsm: { $gte: 120 } },
     }),
-    Transform(({ value }) => toWhereFilter(value)),
+    Transform(({ value }) => toWhereObject(value)),
     IsOptional(),
     IsObject(),
   );
 }
 
-/** `topK`: how many results, 1 or more; the service caps it at SEARCH_MAX_TOP_K. */
+/** `topK`: how many results, 1 or more; the query service caps it at SEARCH_MAX_TOP_K. */
 export function TopKField(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({
       type: 'integer',
       minimum: 1,
       default: DEFAULT_TOP_K,
-      description: 'Results wanted; at most SEARCH_MAX_TOP_K (default 100).',
+      description: "Results wanted; at most the query service's SEARCH_MAX_TOP_K (default 100).",
     }),
     Transform(({ value }) => toOptionalNumber(value)),
     IsOptional(),
@@ -70,21 +71,16 @@ export function toOptionalNumber(value: unknown): unknown {
 }
 
 /**
- * The `where` of a request as Chroma takes it, or undefined for none (absent, empty or `{}`).
- * @throws BadRequestException with "where must be a JSON object" or the grammar problem
+ * @returns the filter object, or undefined when absent or empty (`''`, `{}`)
+ * @throws BadRequestException "where must be a JSON object"
  */
-export function toWhereFilter(value: unknown): WhereFilter | undefined {
+export function toWhereObject(value: unknown): WhereFilter | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const object = typeof value === 'string' ? parseJson(value) : value;
   if (typeof object !== 'object' || object === null || Array.isArray(object)) {
     throw new BadRequestException('where must be a JSON object');
   }
-  try {
-    return parseWhereFilter(object as Record<string, unknown>);
-  } catch (error) {
-    if (error instanceof WhereFilterError) throw new BadRequestException(error.message);
-    throw error;
-  }
+  return Object.keys(object).length === 0 ? undefined : (object as WhereFilter);
 }
 
 function parseJson(text: string): unknown {

@@ -8,6 +8,7 @@ export const METADATA_SCHEMA: ApiPropertyOptions = {
   example: { title: 'Red linen shirt', Color: 'Red', gsm: 140 },
 };
 
+/** An item as the query service stores it; the gateway adds links to its files. */
 export class ItemDto {
   @ApiProperty({ example: 'SKU-1042' })
   id!: string;

@@ -12,13 +12,15 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { toOptionalNumber, WhereField } from '../../query-client/query-fields.decorators';
+import { toOptionalNumber, WhereField } from './dto-fields';
 
 export const MAX_IDS = 1000;
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
 
 /**
- * `GET /api/items`: either `ids` (look those items up) or a page of the catalogue
- * (`limit`, `cursor`, `where`); the two cannot be combined.
+ * `GET /api/items` (the gateway) and `GET /items` (the query service): either `ids` (look those
+ * items up) or a page of the catalogue (`limit`, `cursor`, `where`); the two cannot be combined.
  */
 export class ItemsQueryDto {
   @ApiPropertyOptional({
@@ -27,7 +29,7 @@ export class ItemsQueryDto {
     description:
       'Comma-separated ids to look up, at most 1000; repeat the parameter for ids holding a comma.',
   })
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value))
+  @Transform(({ value }) => toIdList(value))
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1, { message: 'ids must name at least 1 item' })
@@ -36,12 +38,17 @@ export class ItemsQueryDto {
   @IsNotEmpty({ each: true })
   ids?: string[];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 50 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: DEFAULT_PAGE_SIZE,
+  })
   @Transform(({ value }) => toOptionalNumber(value))
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(MAX_PAGE_SIZE)
   limit?: number;
 
   @ApiPropertyOptional({
@@ -53,4 +60,10 @@ export class ItemsQueryDto {
 
   @WhereField()
   where?: WhereFilter;
+}
+
+/** `a,b,c` -> three ids; a repeated parameter (`ids=a&ids=b`) keeps each value whole. */
+export function toIdList(value: unknown): unknown {
+  if (typeof value === 'string') return value.split(',').filter((id) => id !== '');
+  return value;
 }

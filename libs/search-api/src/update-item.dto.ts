@@ -1,7 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { MetadataValue } from '@imgsearch/vector-store';
 import { IsObject } from 'class-validator';
-import type { MetadataPatch } from '../../query-client/query-client.types';
 
+/** Metadata changes: values to set, `null` to remove a key. */
+export type MetadataPatch = Record<string, MetadataValue | null>;
+
+/** `PATCH` an item; the query service checks each key and value before storing the change. */
 export class UpdateItemDto {
   @ApiProperty({
     type: 'object',

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ItemMetadata } from '@imgsearch/vector-store';
-import { METADATA_SCHEMA } from '../../items/dto/item.dto';
+import { METADATA_SCHEMA } from './item.dto';
 
+/** A result as the query service answers it; the gateway adds links to its files. */
 export class SearchResultDto {
   @ApiProperty({ example: 'SKU-1042' })
   id!: string;

@@ -1,5 +1,5 @@
 import type { WhereFilter } from '@imgsearch/vector-store';
-import { MinScoreField, TopKField, WhereField } from '../../query-client/query-fields.decorators';
+import { MinScoreField, TopKField, WhereField } from './dto-fields';
 
 /** What every search takes besides its query: in a JSON body, a form or a query string. */
 export class SearchOptionsDto {

@@ -1,0 +1,10 @@
+export { DeleteItemsDto, DeleteItemsResultDto } from './delete-items.dto';
+export { DEFAULT_TOP_K, MinScoreField, TopKField, WhereField } from './dto-fields';
+export { IMAGE_SEARCH_FORM, withImageLimit } from './image-search';
+export { ItemPageDto, ItemsByIdDto } from './item-lists.dto';
+export { ItemDto, METADATA_SCHEMA } from './item.dto';
+export { DEFAULT_PAGE_SIZE, ItemsQueryDto, MAX_IDS, MAX_PAGE_SIZE } from './items-query.dto';
+export { SearchOptionsDto } from './search-options.dto';
+export { SearchResultDto, SearchResultsDto } from './search-results.dto';
+export { SearchTextDto } from './search-text.dto';
+export { UpdateItemDto, type MetadataPatch } from './update-item.dto';
