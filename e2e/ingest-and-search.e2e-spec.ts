@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN, E2eStack, repoRoot, startE2eStack } from './harness/services';
 import { GatewayClient, waitForJob } from '@imgsearch/client';
@@ -37,6 +37,7 @@ describe('upload a catalogue, then find its images', () => {
     expect(status.state).toBe('completed');
     expect(status.progress).toEqual({ total: 19, embedded: 19, skipped: 0, failed: 0 });
     expect(status.errors).toEqual([]);
+    expect(existsSync(join(stack.dataDir, 'uploads', upload.body.jobId))).toBe(false);
   });
 
   it('loads the old app catalogue unchanged with its mapping and reports the one missing image', async () => {

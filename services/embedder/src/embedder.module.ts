@@ -12,7 +12,7 @@ import { ClipModel } from '@imgsearch/clip';
 import { SafeZip } from '@imgsearch/ingest';
 import { createRedis, IngestProgressStore, pingRedis } from '@imgsearch/queue';
 import { ServiceModule } from '@imgsearch/service';
-import { FileStorage } from '@imgsearch/storage';
+import { FileStorage, storageKeys } from '@imgsearch/storage';
 import { ChromaImageRepository } from '@imgsearch/vector-store';
 import type { Redis } from 'ioredis';
 import { EMBEDDER_CONFIG, EmbedderConfig } from './embedder.config';
@@ -143,7 +143,10 @@ function embedderProviders(config: EmbedderConfig): Provider[] {
           progress,
           metrics,
         });
-        const catalogs = new IngestCatalogProcessor(progress, metrics);
+        const uploads = {
+          deleteUploads: (jobId: string) => storage.delete(storageKeys.uploadFolder(jobId)),
+        };
+        const catalogs = new IngestCatalogProcessor(progress, metrics, uploads);
         return new IngestWorker(chunks, catalogs, new IngestJobMetrics(), {
           redisUrl: config.REDIS_URL,
           prefix: config.QUEUE_PREFIX,

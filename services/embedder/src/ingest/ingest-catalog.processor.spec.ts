@@ -22,7 +22,14 @@ const aRowError = (row: number, reason: string): IngestRowError => ({
 function aCatalogProcessor() {
   const progress = new FakeProgress();
   const metrics = new RecordingMetrics();
-  return { processor: new IngestCatalogProcessor(progress, metrics), progress, metrics };
+  const deletedUploads: string[] = [];
+  const uploads = { deleteUploads: async (jobId: string) => void deletedUploads.push(jobId) };
+  return {
+    processor: new IngestCatalogProcessor(progress, metrics, uploads),
+    progress,
+    metrics,
+    deletedUploads,
+  };
 }
 
 describe(IngestCatalogProcessor.name, () => {
@@ -76,6 +83,16 @@ describe(IngestCatalogProcessor.name, () => {
       await expect(processor.process({ jobId: JOB, total: 4 }, noFailedChunks)).resolves.toEqual({
         state: 'cancelled',
       });
+    });
+
+    it('deletes the uploaded files once the job is settled, whatever its outcome', async () => {
+      const { processor, progress, deletedUploads } = aCatalogProcessor();
+      progress.start(JOB, 1);
+      progress.cancel(JOB);
+
+      await processor.process({ jobId: JOB, total: 1 }, noFailedChunks);
+
+      expect(deletedUploads).toEqual([JOB]);
     });
 
     it('fails a job whose progress is gone', async () => {

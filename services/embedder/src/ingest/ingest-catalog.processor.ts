@@ -17,18 +17,34 @@ export interface CatalogChildren {
   failedChunks(): Promise<FailedChunk[]>;
 }
 
+/** Removes a job's uploaded CSV and ZIP once no chunk can need them. */
+export interface UploadCleaner {
+  deleteUploads(jobId: string): Promise<void>;
+}
+
 /**
  * Settles an ingest job once all its chunks are done: `cancelled` when it was cancelled,
  * `failed` when rows were given but none could be embedded, `completed` otherwise (row errors
- * included). The uploaded files are left alone: they belong to the gateway.
+ * included). Then the uploaded files go: every image worth keeping is stored as an original,
+ * and an archive of many gigabytes should not outlive its job.
  */
 export class IngestCatalogProcessor {
   constructor(
     private readonly progress: CatalogProgress,
     private readonly metrics: Pick<PipelineMetrics, 'chunkRecorded'>,
+    private readonly uploads: UploadCleaner,
   ) {}
 
   async process(payload: IngestCatalogPayload, children: CatalogChildren): Promise<CatalogOutcome> {
+    const outcome = await this.settle(payload, children);
+    await this.uploads.deleteUploads(payload.jobId);
+    return outcome;
+  }
+
+  private async settle(
+    payload: IngestCatalogPayload,
+    children: CatalogChildren,
+  ): Promise<CatalogOutcome> {
     await this.countFailedChunks(payload.jobId, await children.failedChunks());
     if (await this.progress.isCancelled(payload.jobId)) return { state: 'cancelled' };
     const progress = await this.progress.read(payload.jobId);
