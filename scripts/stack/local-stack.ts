@@ -5,6 +5,7 @@ import { startChroma } from './chroma-process';
 import { localSecret } from './local-secrets';
 import { startRedis } from './redis-process';
 import { RunningServices, startServices, stopAll } from './services-process';
+import { assertPortsFree, StackLock } from './stack-lock';
 
 export const repoRoot = resolve(__dirname, '../../..');
 
@@ -53,6 +54,13 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
   const dataDir = localDataDir(env);
   const logDir = join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
+  const ports = {
+    GATEWAY_PORT: Number(env.GATEWAY_PORT ?? 4000),
+    QUERY_PORT: Number(env.QUERY_PORT ?? 4100),
+    EMBEDDER_PORT: Number(env.EMBEDDER_PORT ?? 4200),
+  };
+  await assertPortsFree(ports);
+  const lock = StackLock.acquire(join(dataDir, 'stack.lock'));
   const infrastructure: ManagedProcess[] = [];
   try {
     const redisUrl = env.REDIS_URL ?? (await startPrivateRedis(dataDir, logDir, infrastructure));
@@ -64,9 +72,9 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
       logDir,
       embedders: Number(env.EMBEDDERS ?? 1),
       ports: {
-        gateway: Number(env.GATEWAY_PORT ?? 4000),
-        query: Number(env.QUERY_PORT ?? 4100),
-        embedder: Number(env.EMBEDDER_PORT ?? 4200),
+        gateway: ports.GATEWAY_PORT,
+        query: ports.QUERY_PORT,
+        embedder: ports.EMBEDDER_PORT,
       },
       env: {
         ...env,
@@ -83,6 +91,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
     const stop = async () => {
       await stopAll(services.processes);
       await stopAll(infrastructure);
+      lock.release();
     };
     return {
       ...services,
@@ -96,6 +105,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
     };
   } catch (error) {
     await stopAll(infrastructure);
+    lock.release();
     throw error;
   }
 }
