@@ -127,4 +127,19 @@ describe('the imgsearch CLI', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('$gtx');
   });
+
+  it('prints its usage for --help', async () => {
+    const result = await imgsearch('search', '--help');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('imgsearch <command> [options]');
+  });
+
+  it('forgets the token on logout, so the next call is refused', async () => {
+    await json('logout');
+    const result = await imgsearch('jobs');
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('401');
+  });
 });

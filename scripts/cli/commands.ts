@@ -30,8 +30,9 @@ export const commands: Record<string, Command> = {
     );
   },
 
-  async logout({ api, output }) {
+  async logout({ api, store, output }) {
     await expectOk('logout', api.post('/api/auth/logout'));
+    store.clear();
     emit(output, { loggedOut: true }, () => console.log('Logged out; the token is revoked.'));
   },
 
@@ -134,7 +135,10 @@ export const commands: Record<string, Command> = {
       emit(output, body, () => console.log(`${body.id}  ${JSON.stringify(body.metadata)}`));
     } else if (action === 'delete') {
       const body = await expectOk('items delete', api.post('/api/items/delete', { ids }));
-      emit(output, body, () => console.log(`deleted: ${(body.deleted ?? ids).join(', ')}`));
+      emit(output, body, () => {
+        console.log(`deleted: ${body.deleted.join(', ') || '(none)'}`);
+        if (body.missing?.length) console.log(`missing: ${body.missing.join(', ')}`);
+      });
     } else {
       throw new UsageError(`unknown items action "${action}" (use get, set or delete)`);
     }
@@ -184,8 +188,11 @@ function searchFilters(options: CommandContext['options']): Record<string, unkno
   return filters;
 }
 
+/** `--mapping` takes inline JSON or the path of a JSON file. */
 function readMapping(value: string): string {
-  const json = existsSync(value) ? readFileSync(value, 'utf8') : value;
+  const inline = value.trim().startsWith('{');
+  if (!inline && !existsSync(value)) throw new UsageError(`--mapping: no such file ${value}`);
+  const json = inline ? value : readFileSync(value, 'utf8');
   parseJson(json, '--mapping');
   return json;
 }
@@ -194,7 +201,7 @@ function parseJson(value: string, flag: string): unknown {
   try {
     return JSON.parse(value);
   } catch {
-    throw new UsageError(`${flag} must be JSON (or, for --mapping, a JSON file)`);
+    throw new UsageError(`${flag} is not valid JSON`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -22,6 +22,11 @@ export class CredentialsStore {
     } catch {
       return undefined;
     }
+  }
+
+  /** Forgets the saved token (after logout, when the server has revoked it). */
+  clear(): void {
+    rmSync(this.path, { force: true });
   }
 
   save(credentials: Credentials): void {

@@ -15,33 +15,16 @@ const USAGE = `imgsearch <command> [options]
   search "text" | --image F [--top-k N] [--where JSON] [--min-score X]
   similar ID [--top-k N] [--where JSON]
   items get ID... | set ID --metadata JSON | delete ID...
+  help, --help, -h                       this text
 
 Global: --url URL (or IMGSEARCH_URL; default the saved one, else http://127.0.0.1:4000),
-        --token T (or IMGSEARCH_TOKEN), --json (machine-readable output)`;
+        --token T (or IMGSEARCH_TOKEN), --json (machine-readable output)
+The token from login is saved in ~/.config/imgsearch/credentials.json (or IMGSEARCH_CONFIG_DIR).`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      url: { type: 'string' },
-      token: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      username: { type: 'string' },
-      password: { type: 'string' },
-      csv: { type: 'string' },
-      archive: { type: 'string' },
-      mapping: { type: 'string' },
-      wait: { type: 'boolean', default: false },
-      image: { type: 'string' },
-      'top-k': { type: 'string' },
-      where: { type: 'string' },
-      'min-score': { type: 'string' },
-      metadata: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseArguments(argv);
   const [name, ...rest] = positionals;
-  if (!name || name === 'help') {
+  if (!name || name === 'help' || values.help) {
     console.log(USAGE);
     return 0;
   }
@@ -61,6 +44,35 @@ export async function run(argv: string[]): Promise<number> {
     options: values,
   });
   return 0;
+}
+
+function parseArguments(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        username: { type: 'string' },
+        password: { type: 'string' },
+        csv: { type: 'string' },
+        archive: { type: 'string' },
+        mapping: { type: 'string' },
+        wait: { type: 'boolean', default: false },
+        image: { type: 'string' },
+        'top-k': { type: 'string' },
+        where: { type: 'string' },
+        'min-score': { type: 'string' },
+        metadata: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // Unknown or malformed options are the user's to fix, not a crash.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Prints a failure as one line (the server's message for API errors) and exits non-zero. */

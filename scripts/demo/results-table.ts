@@ -10,7 +10,7 @@ export function printResults(title: string, results: SearchResult[]): void {
   const rows = results.map((result, index) => [
     String(index + 1),
     result.score.toFixed(4),
-    result.id,
+    shorten(result.id, 40),
     summarize(result.metadata),
   ]);
   const header = ['#', 'score', 'id', 'metadata'];
@@ -31,5 +31,10 @@ function summarize(metadata: Record<string, unknown>): string {
   const text = Object.entries(metadata)
     .map(([key, value]) => `${key}=${value}`)
     .join(', ');
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return shorten(text, 60);
+}
+
+/** Keeps one long cell from pushing every other column off the screen. */
+function shorten(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 3)}...` : text;
 }
