@@ -65,6 +65,24 @@ describe(ClipModel.name, () => {
       }
     });
 
+    it('loads only the vision tower when asked, and then refuses texts', async () => {
+      const visionOnly = await ClipModel.load(TINY_CLIP_DIR, {
+        towers: ['vision'],
+        logger: recordingLogger(),
+      });
+      try {
+        const photo = readReferenceImage(manifest.images[0]);
+        const [picture] = await visionOnly.embedImages([photo]);
+        const [reference] = await model.embedImages([photo]);
+        expect(Array.from(picture)).toEqual(Array.from(reference));
+        await expect(visionOnly.embedTexts(['a cat'])).rejects.toThrow(
+          'CLIP model tiny-random-clip was loaded without its text tower',
+        );
+      } finally {
+        await visionOnly.close();
+      }
+    });
+
     it('names the missing file of an incomplete model folder', async () => {
       await expect(ClipModel.load(__dirname, { logger: recordingLogger() })).rejects.toThrow(
         /cannot read .*config\.json/,

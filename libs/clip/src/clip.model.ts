@@ -26,7 +26,14 @@ export interface ClipModelOptions {
   readonly maxImagePixels?: number;
   /** Receives the provider fallback warning and load messages. Default `console`. */
   readonly logger?: ClipLogger;
+  /**
+   * Towers to load. Default both. An embedder only embeds pictures, and the text tower of
+   * ViT-B/32 alone holds about 250 MB.
+   */
+  readonly towers?: readonly TowerName[];
 }
+
+export type TowerName = 'text' | 'vision';
 
 interface Tower {
   readonly session: InferenceSession;
@@ -37,7 +44,8 @@ interface Tower {
 /**
  * A CLIP model in the Hugging Face ONNX layout: `config.json`, `preprocessor_config.json`,
  * `tokenizer.json`, `tokenizer_config.json`, `onnx/text_model.onnx`, `onnx/vision_model.onnx`.
- * Both towers are loaded by {@link ClipModel.load}, so a loaded model is ready to serve.
+ * The towers are loaded by {@link ClipModel.load} (both unless `towers` says otherwise), so a
+ * loaded model is ready to serve.
  * Every embedding returned has length {@link dimension} and L2 norm 1.
  */
 export class ClipModel {
@@ -45,10 +53,10 @@ export class ClipModel {
 
   private constructor(
     private readonly config: ClipModelConfig,
-    private readonly tokenizer: ClipTokenizer,
+    private readonly tokenizer: ClipTokenizer | undefined,
     private readonly preprocessor: ClipImagePreprocessor,
-    private readonly text: Tower & { readonly feedsAttentionMask: boolean },
-    private readonly vision: Tower,
+    private readonly text: TextTower | undefined,
+    private readonly vision: Tower | undefined,
     /** Providers the sessions actually run on, after any CUDA fallback. */
     readonly executionProviders: readonly ExecutionProvider[],
   ) {}
@@ -60,8 +68,11 @@ export class ClipModel {
       maxPixels: options.maxImagePixels,
     });
     assertPreprocessorFits(config, preprocessor);
-    const tokenizer = await ClipTokenizer.fromModelDir(modelDir, config.contextLength);
-    const { text, vision } = await loadTowers(sessions, modelDir);
+    const towers = new Set<TowerName>(options.towers ?? ['text', 'vision']);
+    const tokenizer = towers.has('text')
+      ? await ClipTokenizer.fromModelDir(modelDir, config.contextLength)
+      : undefined;
+    const { text, vision } = await loadTowers(sessions, modelDir, towers);
     return new ClipModel(
       config,
       tokenizer,
@@ -98,11 +109,13 @@ export class ClipModel {
    */
   async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
     this.assertOpen();
+    const tower = this.loaded(this.text, 'text');
     if (texts.length === 0) return [];
-    const encoded = texts.map((text) => this.tokenizer.encode(text));
+    const tokenizer = this.tokenizer!;
+    const encoded = texts.map((text) => tokenizer.encode(text));
     const dims = [texts.length, this.contextLength];
     const feeds: Record<string, Tensor> = {
-      [this.text.input]: new Tensor(
+      [tower.input]: new Tensor(
         'int64',
         BigInt64Array.from(
           encoded.flatMap((row) => row.inputIds),
@@ -111,7 +124,7 @@ export class ClipModel {
         dims,
       ),
     };
-    if (this.text.feedsAttentionMask) {
+    if (tower.feedsAttentionMask) {
       feeds.attention_mask = new Tensor(
         'int64',
         BigInt64Array.from(
@@ -121,7 +134,7 @@ export class ClipModel {
         dims,
       );
     }
-    return this.run(this.text, feeds, texts.length);
+    return this.run(tower, feeds, texts.length);
   }
 
   /**
@@ -146,6 +159,7 @@ export class ClipModel {
   /** Embeds preprocessed pictures (from {@link preprocessImage}) in one inference call. */
   async embedPixels(pixels: readonly Float32Array[]): Promise<Float32Array[]> {
     this.assertOpen();
+    const tower = this.loaded(this.vision, 'vision');
     if (pixels.length === 0) return [];
     const size = 3 * this.imageSize * this.imageSize;
     const batch = new Float32Array(pixels.length * size);
@@ -157,18 +171,20 @@ export class ClipModel {
       batch.set(picture, index * size);
     });
     const dims = [pixels.length, 3, this.imageSize, this.imageSize];
-    return this.run(
-      this.vision,
-      { [this.vision.input]: new Tensor('float32', batch, dims) },
-      pixels.length,
-    );
+    return this.run(tower, { [tower.input]: new Tensor('float32', batch, dims) }, pixels.length);
   }
 
-  /** Releases both ONNX Runtime sessions; the model cannot be used afterwards. */
+  /** Releases the ONNX Runtime sessions; the model cannot be used afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.text.session.release(), this.vision.session.release()]);
+    await Promise.all([this.text?.session.release(), this.vision?.session.release()]);
+  }
+
+  private loaded<T extends Tower>(tower: T | undefined, name: TowerName): T {
+    if (!tower)
+      throw new ClipModelError(`CLIP model ${this.name} was loaded without its ${name} tower`);
+    return tower;
   }
 
   private async run(
@@ -193,16 +209,27 @@ export class ClipModel {
   }
 }
 
-async function loadTowers(sessions: OnnxSessionFactory, modelDir: string) {
+interface TextTower extends Tower {
+  readonly feedsAttentionMask: boolean;
+}
+
+async function loadTowers(
+  sessions: OnnxSessionFactory,
+  modelDir: string,
+  wanted: ReadonlySet<TowerName>,
+): Promise<{ text?: TextTower; vision?: Tower }> {
   const loaded: InferenceSession[] = [];
+  const load = async (file: string) => {
+    const session = await sessions.create(join(modelDir, 'onnx', file));
+    loaded.push(session);
+    return session;
+  };
   try {
-    const vision = await sessions.create(join(modelDir, 'onnx/vision_model.onnx'));
-    loaded.push(vision);
-    const text = await sessions.create(join(modelDir, 'onnx/text_model.onnx'));
-    loaded.push(text);
+    const vision = wanted.has('vision') ? await load('vision_model.onnx') : undefined;
+    const text = wanted.has('text') ? await load('text_model.onnx') : undefined;
     return {
-      vision: tower(vision, 'pixel_values', 'image_embeds'),
-      text: {
+      vision: vision && tower(vision, 'pixel_values', 'image_embeds'),
+      text: text && {
         ...tower(text, 'input_ids', 'text_embeds'),
         feedsAttentionMask: text.inputNames.includes('attention_mask'),
       },

@@ -1,4 +1,4 @@
-export { ClipModel, type ClipModelOptions } from './clip.model';
+export { ClipModel, type ClipModelOptions, type TowerName } from './clip.model';
 export { ClipTokenizer, type TokenizedText } from './clip-tokenizer';
 export {
   ClipImagePreprocessor,

@@ -164,6 +164,8 @@ function loadModel(config: EmbedderConfig): Promise<ClipModel> {
     interOpNumThreads: config.CLIP_INTER_OP_THREADS,
     maxImagePixels: config.IMAGE_MAX_PIXELS,
     logger: new Logger(ClipModel.name),
+    // Ingest embeds pictures only; the text tower would cost memory and start-up time.
+    towers: ['vision'],
   });
 }
 
