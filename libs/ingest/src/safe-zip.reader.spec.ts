@@ -157,6 +157,17 @@ describe(SafeZip.name, () => {
       await expect(zip.readEntry('cat.png')).resolves.toEqual(Buffer.from('cat'));
     });
 
+    it("ignores what follows the end of an entry's deflated data within its compressed size", async () => {
+      const zip = await open(
+        new TestZipBuilder()
+          .withFile('a.txt', 'x'.repeat(5000))
+          .withCompressedSizeGrownBy('a.txt', 20)
+          .withFile('b.txt', 'b'),
+      );
+      await expect(zip.readEntry('a.txt')).resolves.toEqual(Buffer.from('x'.repeat(5000)));
+      await expect(zip.readEntry('b.txt')).resolves.toEqual(Buffer.from('b'));
+    });
+
     it('refuses an entry whose data fails its checksum', async () => {
       const zip = await open(
         new TestZipBuilder()
@@ -186,6 +197,117 @@ describe(SafeZip.name, () => {
         message: 'no entry "b.png" in the archive',
       });
     });
+  });
+
+  // 30 MiB of zeros whose headers declare 1000 bytes, beside a real photo: reading the liar
+  // fails part-way through, while more of the file is being read for it or for its neighbour.
+  describe('with an entry that holds more than its headers declare', () => {
+    const LIAR = 'entry "liar.png" does not hold the size its header declares';
+    const photo = readFileSync(join(SAMPLES, 'photos/coffee.png'));
+    let liarFolder: TempFolder;
+    let path: string;
+
+    beforeAll(async () => {
+      liarFolder = new TempFolder();
+      path = await new TestZipBuilder()
+        .withFile('liar.png', zeros(30 * MiB))
+        .withDeclaredSize('liar.png', 1000)
+        .withFile('ok.png', photo)
+        .writeTo(liarFolder, 'liar.zip');
+    });
+    afterAll(() => liarFolder.remove());
+
+    /**
+     * Fails the test, at once, when a read outlives its entry and throws outside every promise
+     * (such a throw also leaves the reads it broke unsettled, so `run` would never return).
+     *
+     * A capture callback rather than an 'uncaughtException' listener: the `process` of jest's
+     * sandbox is a copy whose listeners never hear the real process's events, while the capture
+     * callback is the process's own.
+     */
+    async function withoutUncaughtExceptions(run: () => Promise<void>): Promise<void> {
+      let fail!: (error: unknown) => void;
+      const uncaught = new Promise<never>((_, reject) => (fail = reject));
+      process.setUncaughtExceptionCaptureCallback((error) =>
+        fail(new Error(`uncaught exception: ${error.message}`, { cause: error })),
+      );
+      try {
+        const settle = async () => {
+          await run();
+          // Long enough for any read still in flight to land.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        };
+        await Promise.race([settle(), uncaught]);
+      } finally {
+        process.setUncaughtExceptionCaptureCallback(null);
+      }
+    }
+
+    /** The photo, compared with `equals`: jest's deep equality walks a buffer byte by byte. */
+    function expectPhoto(data: Buffer | undefined): void {
+      expect(data?.equals(photo)).toBe(true);
+    }
+
+    function expectLiarRefused(error: unknown): void {
+      expect(error).toBeInstanceOf(ZipEntryError);
+      expect(error).toMatchObject({ entry: 'liar.png', problem: 'corrupt' });
+      expect((error as ZipEntryError).message).toContain(LIAR);
+    }
+
+    it('refuses the liar with a clear reason, then closes at once, over and over', async () => {
+      await withoutUncaughtExceptions(async () => {
+        for (let round = 0; round < 20; round += 1) {
+          const zip = await SafeZip.open(path);
+          expectLiarRefused(await zip.readEntry('liar.png').catch((error: unknown) => error));
+          if (round % 2 === 1) expectPhoto(await zip.readEntry('ok.png'));
+          void zip.close();
+        }
+      });
+    }, 30_000);
+
+    it('reads the good entry while the liar fails beside it, as the embedder does', async () => {
+      await withoutUncaughtExceptions(async () => {
+        for (let round = 0; round < 20; round += 1) {
+          const zip = await SafeZip.open(path);
+          const [liar, ok, liarAgain, okAgain] = await Promise.allSettled(
+            ['liar.png', 'ok.png', 'liar.png', 'ok.png'].map((name) => zip.readEntry(name)),
+          );
+          void zip.close();
+          for (const refused of [liar, liarAgain]) {
+            expect(refused?.status).toBe('rejected');
+            expectLiarRefused((refused as PromiseRejectedResult).reason);
+          }
+          for (const read of [ok, okAgain]) {
+            expect(read?.status).toBe('fulfilled');
+            expectPhoto((read as PromiseFulfilledResult<Buffer>).value);
+          }
+        }
+      });
+    }, 30_000);
+
+    it('closes the file only once the reads in flight have settled, and refuses later reads', async () => {
+      await withoutUncaughtExceptions(async () => {
+        const zip = await SafeZip.open(path);
+        const settled: string[] = [];
+        const liar = zip.readEntry('liar.png').catch((error: unknown) => {
+          settled.push('liar');
+          return error;
+        });
+        const ok = zip.readEntry('ok.png').then((data) => {
+          settled.push('ok');
+          return data;
+        });
+        await zip.close();
+        settled.push('closed');
+        expect(settled).toHaveLength(3);
+        expect(settled[2]).toBe('closed');
+        expectLiarRefused(await liar);
+        expectPhoto(await ok);
+        await expect(zip.readEntry('ok.png')).rejects.toThrow(
+          'cannot read entry "ok.png": the archive is closed',
+        );
+      });
+    }, 30_000);
   });
 
   describe('open', () => {

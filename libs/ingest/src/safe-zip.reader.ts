@@ -1,5 +1,7 @@
-import type { Readable } from 'node:stream';
-import { crc32 } from 'node:zlib';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { crc32, createInflateRaw } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { formatBytes } from './format-bytes';
 import { ZipArchiveError, ZipEntryError } from './safe-zip.errors';
@@ -30,19 +32,33 @@ interface StoredEntry extends SafeZipEntry {
 
 const STORED = 0;
 const DEFLATED = 8;
+/** Compressed bytes read from the file at a time. */
+const READ_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Reads single entries of a ZIP on disk by random access through the central directory; the
  * archive is never loaded whole. Entries that could escape the extraction folder, or whose
  * declared sizes break the limits, are refused and listed with a reason; every read counts
  * the bytes actually inflated, so a header that lies is caught too.
+ *
+ * yauzl only parses the central directory and local headers, through a reader over a
+ * `FileHandle` this class owns; entry data is read with that handle's promises and inflated
+ * here. Every read is awaited by the `readEntry` call that made it, and the file is closed
+ * only once those calls have settled, so no read can outlive the file or throw outside a
+ * promise. (yauzl's own entry streams cannot be used: when one entry's stream is destroyed
+ * while another entry is being read, a read it had queued still runs and throws from inside an
+ * `fs` callback, which crashes the process.)
  */
 export class SafeZip {
   private readonly byName: ReadonlyMap<string, StoredEntry>;
   private readonly refusedByName: ReadonlyMap<string, string>;
   private inflatedBytes = 0;
+  /** `readEntry` calls not yet settled; the file stays open until they are. */
+  private readonly reads = new Set<Promise<Buffer>>();
+  private closing: Promise<void> | undefined;
 
   private constructor(
+    private readonly file: FileHandle,
     private readonly zip: yauzl.ZipFile,
     private readonly limits: SafeZipLimits,
     private readonly entries: readonly StoredEntry[],
@@ -58,8 +74,10 @@ export class SafeZip {
    */
   static async open(path: string, limits: Partial<SafeZipLimits> = {}): Promise<SafeZip> {
     const resolved = resolveZipLimits(limits);
-    const zip = await openArchive(path);
+    const file = await openFile(path, 'r');
+    let zip: yauzl.ZipFile | undefined;
     try {
+      zip = await openArchive(file);
       if (zip.entryCount > resolved.maxEntries) {
         throw new ZipArchiveError(
           'too-many-entries',
@@ -67,9 +85,11 @@ export class SafeZip {
         );
       }
       const { entries, refused } = await readCentralDirectory(zip, resolved);
-      return new SafeZip(zip, resolved, entries, refused);
+      return new SafeZip(file, zip, resolved, entries, refused);
     } catch (error) {
-      zip.close();
+      // yauzl reads one record at a time and has settled its last read by the time it fails.
+      zip?.close();
+      await file.close().catch(() => undefined);
       throw error;
     }
   }
@@ -89,32 +109,38 @@ export class SafeZip {
   }
 
   /**
-   * Inflates one entry into memory, at most `maxEntryBytes`.
+   * Inflates one entry into memory, at most `maxEntryBytes`. Reads may run at once.
    * @throws ZipEntryError when the entry is missing, refused, over a limit, or corrupt.
+   * @throws Error when the archive was closed before the call: a fault of the caller, not of the entry.
    */
   async readEntry(name: string): Promise<Buffer> {
+    if (this.closing !== undefined) {
+      throw new Error(`cannot read entry "${name}": the archive is closed`);
+    }
     const entry = this.byName.get(name);
     if (entry === undefined) throw this.unreadable(name);
-    let stream: Readable;
+    const read = this.inflate(entry);
+    this.reads.add(read);
     try {
-      stream = await this.openStream(entry);
-    } catch (error) {
-      throw corrupt(name, error);
+      return await read;
+    } finally {
+      this.reads.delete(read);
     }
-    const data = await this.drain(entry, stream);
-    if (crc32(data) !== entry.crc32) {
-      throw new ZipEntryError(
-        name,
-        'corrupt',
-        `entry "${name}" fails its checksum: the archive is damaged`,
-      );
-    }
-    return data;
   }
 
-  /** Closes the file; reads in flight fail. */
-  close(): void {
+  /**
+   * Refuses further reads and closes the file once the reads in flight have settled; they
+   * finish as if nothing happened. Calling it again returns the same promise, which never rejects.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.closeWhenIdle();
+    return this.closing;
+  }
+
+  private async closeWhenIdle(): Promise<void> {
+    await Promise.allSettled([...this.reads]);
     this.zip.close();
+    await this.file.close().catch(() => undefined);
   }
 
   private unreadable(name: string): ZipEntryError {
@@ -125,60 +151,69 @@ export class SafeZip {
     return new ZipEntryError(name, 'refused', `entry "${name}" was refused: it ${reason}`);
   }
 
-  private async openStream(entry: StoredEntry): Promise<Readable> {
+  /** Reads the entry's data straight from the file and inflates it, enforcing every limit. */
+  private async inflate(entry: StoredEntry): Promise<Buffer> {
+    const { name, uncompressedSize } = entry;
+    const fileDataStart = await this.dataStartOf(entry);
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let complete = false;
+    const collect = async (inflated: AsyncIterable<Buffer>): Promise<void> => {
+      for await (const chunk of inflated) {
+        bytes += chunk.length;
+        this.inflatedBytes += chunk.length;
+        if (bytes > uncompressedSize) throw sizeMismatch(entry, 'more');
+        const problem = this.inflationProblem(entry, bytes);
+        if (problem !== undefined) {
+          throw new ZipEntryError(
+            name,
+            'too-large',
+            `entry "${name}" was refused while inflating: it ${problem}`,
+          );
+        }
+        chunks.push(chunk);
+      }
+      if (bytes < uncompressedSize) throw sizeMismatch(entry, String(bytes));
+      complete = true;
+    };
+    const compressed = readRange(this.file, fileDataStart, entry.compressedSize);
+    try {
+      // pipeline settles only once every stage has stopped, the file read in flight included.
+      if (entry.method === DEFLATED) await pipeline(compressed, createInflateRaw(), collect);
+      else await pipeline(compressed, collect);
+    } catch (error) {
+      if (error instanceof ZipEntryError) throw error;
+      // The deflate stream ended before the compressed size did, so pipeline stopped reading
+      // what follows; yauzl ignored such bytes too, and the checksum still judges the data.
+      if (!(complete && (error as NodeJS.ErrnoException).code === 'ABORT_ERR')) {
+        throw corrupt(name, error);
+      }
+    }
+    const data = Buffer.concat(chunks, bytes);
+    if (crc32(data) !== entry.crc32) {
+      throw new ZipEntryError(
+        name,
+        'corrupt',
+        `entry "${name}" fails its checksum: the archive is damaged`,
+      );
+    }
+    return data;
+  }
+
+  /** Where the entry's data starts, after checking its local header and that the data lies within the file. */
+  private async dataStartOf(entry: StoredEntry): Promise<number> {
     const header = Object.assign(new yauzl.Entry(), {
       relativeOffsetOfLocalHeader: entry.offset,
       compressedSize: entry.compressedSize,
     });
-    const { fileDataStart } = await this.zip.readLocalFileHeaderPromise(header, { minimal: true });
-    const { compressedSize, uncompressedSize, method } = entry;
-    // validateEntrySizes (on by default) makes yauzl fail a stream that inflates past the declared size.
-    // Not openReadStreamLowLevelPromise: in yauzl 3.4 it calls openReadStream by mistake.
-    return new Promise((resolve, reject) => {
-      this.zip.openReadStreamLowLevel(
-        fileDataStart,
-        compressedSize,
-        0,
-        compressedSize,
-        method === DEFLATED,
-        uncompressedSize,
-        (error, stream) => (error ? reject(error) : resolve(stream)),
-      );
-    });
-  }
-
-  private drain(entry: StoredEntry, stream: Readable): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      let settled = false;
-      const fail = (error: ZipEntryError) => {
-        if (settled) return;
-        settled = true;
-        stream.destroy();
-        reject(error);
-      };
-      stream.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        this.inflatedBytes += chunk.length;
-        const problem = this.inflationProblem(entry, bytes);
-        if (problem === undefined) chunks.push(chunk);
-        else
-          fail(
-            new ZipEntryError(
-              entry.name,
-              'too-large',
-              `entry "${entry.name}" was refused while inflating: it ${problem}`,
-            ),
-          );
+    try {
+      const { fileDataStart } = await this.zip.readLocalFileHeaderPromise(header, {
+        minimal: true,
       });
-      stream.on('error', (error) => fail(corrupt(entry.name, error)));
-      stream.on('end', () => {
-        if (settled) return;
-        settled = true;
-        resolve(Buffer.concat(chunks, bytes));
-      });
-    });
+      return fileDataStart;
+    } catch (error) {
+      throw corrupt(entry.name, error);
+    }
   }
 
   private inflationProblem(entry: StoredEntry, bytes: number): string | undefined {
@@ -195,11 +230,12 @@ export class SafeZip {
   }
 }
 
-async function openArchive(path: string): Promise<yauzl.ZipFile> {
+async function openArchive(file: FileHandle): Promise<yauzl.ZipFile> {
+  const { size } = await file.stat();
   try {
     // decodeStrings: false, because yauzl fails the whole listing on one unsafe name;
     // names are decoded and judged here instead, so such entries are only refused.
-    return await yauzl.openPromise(path, {
+    return await yauzl.fromRandomAccessReaderPromise(new FileHandleReader(file), size, {
       lazyEntries: true,
       autoClose: false,
       decodeStrings: false,
@@ -211,6 +247,51 @@ async function openArchive(path: string): Promise<yauzl.ZipFile> {
       'unreadable',
       `the file is not a readable ZIP archive: ${(error as Error).message}`,
     );
+  }
+}
+
+/**
+ * yauzl's access to the file: reads through the handle's promises. The handle belongs to
+ * {@link SafeZip}, which closes it, so `close` leaves it open.
+ */
+class FileHandleReader extends yauzl.RandomAccessReader {
+  constructor(private readonly file: FileHandle) {
+    super();
+  }
+
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (error: Error | null, bytesRead?: number) => void,
+  ): void {
+    this.file.read(buffer, offset, length, position).then(
+      ({ bytesRead }) => callback(null, bytesRead),
+      (error: Error) => callback(error),
+    );
+  }
+
+  /** Only yauzl's entry streams use this, and SafeZip opens none; given for completeness. */
+  override _readStreamForRange(start: number, end: number): Readable {
+    return Readable.from(readRange(this.file, start, end - start));
+  }
+
+  override close(callback: (error: Error | null) => void): void {
+    setImmediate(callback, null);
+  }
+}
+
+/** `length` bytes of the file from `start`, read one chunk at a time. */
+async function* readRange(file: FileHandle, start: number, length: number): AsyncGenerator<Buffer> {
+  const end = start + length;
+  let position = start;
+  while (position < end) {
+    const size = Math.min(READ_CHUNK_BYTES, end - position);
+    const { bytesRead, buffer } = await file.read(Buffer.allocUnsafe(size), 0, size, position);
+    if (bytesRead === 0) throw new Error('unexpected end of file');
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
   }
 }
 
@@ -299,14 +380,17 @@ function ratioProblem(
   );
 }
 
+/** `found`: how many bytes the entry inflated to, or `more` when it inflates past the size declared. */
+function sizeMismatch({ name, uncompressedSize }: StoredEntry, found: string): ZipEntryError {
+  return new ZipEntryError(
+    name,
+    'corrupt',
+    `entry "${name}" does not hold the size its header declares (${uncompressedSize} bytes ` +
+      `declared, ${found} found): the archive is damaged or forged`,
+  );
+}
+
 function corrupt(name: string, error: unknown): ZipEntryError {
   const message = (error as Error).message;
-  if (/too many bytes|not enough bytes/.test(message)) {
-    return new ZipEntryError(
-      name,
-      'corrupt',
-      `entry "${name}" does not hold the size its header declares (${message}): the archive is damaged or forged`,
-    );
-  }
   return new ZipEntryError(name, 'corrupt', `entry "${name}" cannot be read: ${message}`);
 }

@@ -261,6 +261,39 @@ describe(EmbedderModule.name, () => {
     ]);
   });
 
+  it('reports an entry that holds more than its headers declare, embeds its neighbour, and keeps running', async () => {
+    // 30 MiB of zeros declared as 1000 bytes: its read fails while the photo beside it is read.
+    const zip = await new TestZipBuilder()
+      .withFile('liar.png', Buffer.alloc(30 * 1024 * 1024))
+      .withDeclaredSize('liar.png', 1000)
+      .withFile('ok.png', readFileSync(join(samples, 'photos/coffee.png')))
+      .writeTo(folder, 'liar.zip');
+
+    for (let upload = 0; upload < 4; upload += 1) {
+      const { jobId, outcome } = await ingest(zip, [
+        [aRow(2, `li1-${upload}`, 'liar.png'), aRow(3, `li2-${upload}`, 'ok.png')],
+      ]);
+
+      expect(outcome).toEqual({ state: 'completed' });
+      await expect(progress.read(jobId)).resolves.toEqual({
+        total: 2,
+        embedded: 1,
+        skipped: 0,
+        failed: 1,
+      });
+      await expect(progress.errors(jobId)).resolves.toEqual([
+        {
+          row: 2,
+          id: `li1-${upload}`,
+          file: 'liar.png',
+          reason: expect.stringMatching(
+            /^entry "liar\.png" does not hold the size its header declares \(.*\): the archive is damaged or forged$/,
+          ),
+        },
+      ]);
+    }
+  });
+
   it('settles the job once a chunk has failed on every attempt, with its rows counted as failed', async () => {
     // A lost archive is a fault, not a row problem: the chunk is retried, then given up.
     const [first] = await photoRows();

@@ -36,9 +36,27 @@ export class TestZipBuilder {
     return this;
   }
 
-  /** Makes the central directory declare `size` uncompressed bytes for `name`. */
+  /** Makes the central directory, and the local header, declare `size` uncompressed bytes for `name`. */
   withDeclaredSize(name: string, size: number): this {
-    this.patches.push((zip) => zip.writeUInt32LE(size, centralHeaderOf(zip, name) + 24));
+    this.patches.push((zip) => {
+      const central = centralHeaderOf(zip, name);
+      zip.writeUInt32LE(size, central + 24);
+      zip.writeUInt32LE(size, zip.readUInt32LE(central + 42) + 22);
+    });
+    return this;
+  }
+
+  /**
+   * Makes both headers declare `bytes` more compressed data for `name` than it has, so that its
+   * compressed range runs on into whatever follows it in the file.
+   */
+  withCompressedSizeGrownBy(name: string, bytes: number): this {
+    this.patches.push((zip) => {
+      const central = centralHeaderOf(zip, name);
+      const local = zip.readUInt32LE(central + 42);
+      zip.writeUInt32LE(zip.readUInt32LE(central + 20) + bytes, central + 20);
+      zip.writeUInt32LE(zip.readUInt32LE(local + 18) + bytes, local + 18);
+    });
     return this;
   }
 

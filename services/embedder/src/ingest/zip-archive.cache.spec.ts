@@ -5,13 +5,18 @@ class ArchiveOpener {
   readonly opened: string[] = [];
   readonly closed: string[] = [];
   readonly failing = new Set<string>();
+  /** How long closing takes, as SafeZip waits for the reads in flight before closing its file. */
+  closeMs = 0;
 
   readonly open = async (key: string): Promise<CachedArchive> => {
     this.opened.push(key);
     if (this.failing.has(key)) throw new Error(`ENOENT: ${key}`);
     return {
       readEntry: async (name) => Buffer.from(`${key}/${name}`),
-      close: () => this.closed.push(key),
+      close: async () => {
+        if (this.closeMs > 0) await new Promise((resolve) => setTimeout(resolve, this.closeMs));
+        this.closed.push(key);
+      },
     };
   };
 }
@@ -93,6 +98,17 @@ describe(ZipArchiveCache.name, () => {
       await cache.close();
 
       expect(opener.closed.sort()).toEqual(['a.zip', 'b.zip']);
+    });
+
+    it('waits until every archive has finished closing', async () => {
+      const opener = new ArchiveOpener();
+      opener.closeMs = 50;
+      const cache = new ZipArchiveCache({ open: opener.open, capacity: 4 });
+      (await cache.acquire('a.zip')).release();
+
+      await cache.close();
+
+      expect(opener.closed).toEqual(['a.zip']);
     });
   });
 });

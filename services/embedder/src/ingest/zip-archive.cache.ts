@@ -3,7 +3,8 @@ import type { ArchiveLease, ArchiveSource } from './ingest.ports';
 /** What the cache needs of an open archive; `SafeZip` fits as is. */
 export interface CachedArchive {
   readEntry(name: string): Promise<Buffer>;
-  close(): void;
+  /** Frees the archive once its reads in flight have settled; never rejects. */
+  close(): Promise<void> | void;
 }
 
 /** Options of {@link ZipArchiveCache}. */
@@ -53,7 +54,7 @@ export class ZipArchiveCache implements ArchiveSource {
     }
   }
 
-  /** Closes every archive nobody holds; call on shutdown, after the jobs have stopped. */
+  /** Closes every archive nobody holds, and waits until they are; call on shutdown, after the jobs have stopped. */
   async close(): Promise<void> {
     const slots = [...this.slots.values()];
     this.slots.clear();
@@ -105,5 +106,5 @@ export class ZipArchiveCache implements ArchiveSource {
 
 async function closeWhenOpen(slot: Slot): Promise<void> {
   const archive = await slot.archive.catch(() => undefined);
-  archive?.close();
+  await archive?.close();
 }
