@@ -3,6 +3,8 @@ export type CatalogCsvProblem =
   | 'empty'
   | 'missing-columns'
   | 'duplicate-columns'
+  | 'unstorable-columns'
+  | 'not-utf8'
   | 'record-too-large'
   | 'too-many-rows'
   | 'malformed';
@@ -10,7 +12,7 @@ export type CatalogCsvProblem =
 /**
  * A CSV that cannot be read as a catalogue at all. Thrown, unlike row problems, because
  * nothing after it can be trusted; `line` is where the reader stopped, `columns` the
- * columns a header lacks or repeats.
+ * columns a header lacks, repeats, or names in a way that cannot be stored as metadata.
  */
 export class CatalogCsvError extends Error {
   constructor(

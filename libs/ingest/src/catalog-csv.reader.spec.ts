@@ -209,6 +209,64 @@ describe(CatalogCsvReader.name, () => {
       expect(error.details.columns).toEqual(['id']);
     });
 
+    it('refuses metadata columns the vector store cannot take as keys, naming each', async () => {
+      const csv = new CatalogCsvBuilder(['id', 'image', '$dollar', 'title', '#hash', '__proto__']);
+      const error = await refusal(reader().collect(csv.row('a', 'a.png', 1, 'A', 2, 3).stream()));
+      expect(error.problem).toBe('unstorable-columns');
+      expect(error.details).toEqual({ line: 1, columns: ['$dollar', '#hash', '__proto__'] });
+      expect(error.message).toBe(
+        'CSV column "$dollar" cannot be stored as metadata: names may not start with "$" or "#"; ' +
+          'CSV column "#hash" cannot be stored as metadata: names may not start with "$" or "#"; ' +
+          'CSV column "__proto__" cannot be stored as metadata: names may not be "__proto__"',
+      );
+    });
+
+    it('takes such a column when it is not stored: read by a template, or left out of the whitelist', async () => {
+      const mapping = parseCatalogMapping({ idTemplate: '{$sku}', metadataColumns: ['title'] });
+      const csv = new CatalogCsvBuilder(['$sku', 'image', 'title', '#note']).row(
+        '7',
+        'a.png',
+        'A',
+        'n',
+      );
+      const [record] = await readAll(csv, new CatalogCsvReader(mapping));
+      expect(record).toMatchObject({ kind: 'item', id: '7', metadata: { title: 'A' } });
+    });
+
+    it('keeps columns named like members of Object.prototype as ordinary keys', async () => {
+      const csv = new CatalogCsvBuilder([
+        'id',
+        'image',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+      ]);
+      const [record] = await readAll(csv.row('a', 'a.png', 'y', 'z', 3));
+      expect(record?.kind === 'item' && { ...record.metadata }).toEqual({
+        constructor: 'y',
+        toString: 'z',
+        hasOwnProperty: 3,
+      });
+    });
+
+    it('refuses a CSV that is not UTF-8, naming the line of the first bad byte', async () => {
+      const latin1 = Buffer.from('id,image,title\na,a.png,cafe\nb,b.png,café\n', 'latin1');
+      const error = await refusal(reader().collect(Readable.from([latin1])));
+      expect(error.problem).toBe('not-utf8');
+      expect(error.details.line).toBe(3);
+      expect(error.message).toBe('CSV is not valid UTF-8 (line 3); save it as UTF-8');
+    });
+
+    it('reads UTF-8 characters split across the chunks of the stream', async () => {
+      const bytes = Buffer.from('id,image,title\na,a.png,café crème 🧵\n');
+      const chunks = Array.from(bytes, (byte) => Buffer.from([byte]));
+      const [record] = await readAll(
+        { stream: () => Readable.from(chunks) } as CatalogCsvBuilder,
+        reader(),
+      );
+      expect(record).toMatchObject({ metadata: { title: 'café crème 🧵' } });
+    });
+
     it('refuses a 2 MB line with a 1 MB limit, naming the line', async () => {
       const csv = new CatalogCsvBuilder()
         .row('a', 'a.png', 'A')

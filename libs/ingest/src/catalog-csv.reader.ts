@@ -8,6 +8,7 @@ import type { CatalogMapping } from './csv-mapping';
 import { formatBytes } from './format-bytes';
 import { LineCounter } from './line-counter';
 import { LineLengthGuard } from './line-length.guard';
+import { Utf8Guard } from './utf8.guard';
 
 export interface CatalogCsvOptions {
   /**
@@ -37,8 +38,8 @@ type ParsedRecord = { cells: string[]; line: number };
 /**
  * Streams a catalogue CSV (UTF-8, comma-separated, optional BOM, any line ending) through a
  * mapping. Row problems come out as `{ kind: 'error' }` records; a file that cannot be a
- * catalogue (no header, missing columns, a row over the size limit, broken quoting, too many
- * rows) throws {@link CatalogCsvError}.
+ * catalogue (no header, missing or unstorable columns, bytes that are not UTF-8, a row over the
+ * size limit, broken quoting, too many rows) throws {@link CatalogCsvError}.
  */
 export class CatalogCsvReader {
   private readonly maxRecordBytes: number;
@@ -90,8 +91,9 @@ export class CatalogCsvReader {
       on_record: (cells: string[]): ParsedRecord => ({ cells, line: lines.advance(cells) }),
     });
     const input = typeof source === 'string' ? createReadStream(source) : source;
+    const utf8 = new Utf8Guard((line) => notUtf8(line));
     const guard = new LineLengthGuard(this.maxRecordBytes, (line) => this.tooLarge(line));
-    pipeline(input, guard, parser, () => undefined);
+    pipeline(input, utf8, guard, parser, () => undefined);
 
     let mapper: CatalogRowMapper | undefined;
     let rows = 0;
@@ -118,6 +120,7 @@ export class CatalogCsvReader {
     } finally {
       parser.destroy();
       guard.destroy();
+      utf8.destroy();
       input.destroy();
     }
     if (mapper === undefined) {
@@ -149,6 +152,14 @@ export class CatalogCsvReader {
       { line },
     );
   }
+}
+
+function notUtf8(line: number): CatalogCsvError {
+  return new CatalogCsvError(
+    'not-utf8',
+    `CSV is not valid UTF-8 (line ${line}); save it as UTF-8`,
+    { line },
+  );
 }
 
 function isBlank(cells: readonly string[]): boolean {

@@ -1,3 +1,4 @@
+import { metadataKeyProblem } from '@imgsearch/vector-store';
 import { toMetadataValue } from './cell-value';
 import { CatalogCsvError } from './catalog-csv.error';
 import type { CatalogMetadata, CatalogRecord, CatalogRowError } from './catalog-record';
@@ -24,7 +25,8 @@ export class CatalogRowMapper {
 
   /**
    * @param headerLine where the header sits in the file, for error messages (default 1).
-   * @throws CatalogCsvError when the header lacks a column the mapping needs, or repeats one.
+   * @throws CatalogCsvError when the header lacks a column the mapping needs, repeats one, or
+   *   names a metadata column in a way that cannot be stored (`$price`, `#tag`, `__proto__`).
    */
   constructor(
     private readonly header: readonly string[],
@@ -49,6 +51,7 @@ export class CatalogRowMapper {
       this.id,
       this.image,
     ]);
+    assertStorableNames(this.metadataColumns, headerLine);
   }
 
   /** Maps one data row that starts on line `row` of the file. */
@@ -94,7 +97,8 @@ export class CatalogRowMapper {
   }
 
   private metadataOf(cells: Cells): CatalogMetadata {
-    const metadata: CatalogMetadata = {};
+    // No prototype: a column named like an Object.prototype member (`constructor`) is a plain key.
+    const metadata: CatalogMetadata = Object.create(null) as CatalogMetadata;
     for (const { name, index } of this.metadataColumns) {
       const cell = cells[index]?.trim();
       if (cell) metadata[name] = toMetadataValue(cell);
@@ -120,6 +124,25 @@ function assertNoRepeats(names: readonly string[], line: number): void {
   throw new CatalogCsvError('duplicate-columns', `the CSV header repeats the column(s) ${list}`, {
     line,
     columns: [...repeated],
+  });
+}
+
+/**
+ * Metadata column names must be keys the vector store accepts; otherwise every chunk of the
+ * upload would fail when written, so the upload is refused while the uploader can still fix it.
+ */
+function assertStorableNames(columns: ReadonlyArray<{ name: string }>, line: number): void {
+  const refused = columns.flatMap(({ name }) => {
+    const problem = metadataKeyProblem(name);
+    return problem === undefined ? [] : [{ name, problem }];
+  });
+  if (refused.length === 0) return;
+  const message = refused
+    .map(({ name, problem }) => `CSV column "${name}" cannot be stored as metadata: ${problem}`)
+    .join('; ');
+  throw new CatalogCsvError('unstorable-columns', message, {
+    line,
+    columns: refused.map(({ name }) => name),
   });
 }
 

@@ -23,7 +23,9 @@ export function WhereField(): PropertyDecorator {
         '$eq $ne $gt $gte $lt $lte $in $nin $and $or. A JSON string in query strings and forms.',
       example: { Color: 'Red', gsm: { $gte: 120 } },
     }),
-    Transform(({ value }) => toWhereObject(value)),
+    // From the request as parsed (`obj`), not from class-transformer's copy of a JSON body's
+    // object, which leaves out keys such as `constructor` and would widen the filter.
+    Transform(({ obj, key }) => toWhereObject((obj as Record<string, unknown>)[key])),
     IsOptional(),
     IsObject(),
   );
@@ -72,7 +74,8 @@ export function toOptionalNumber(value: unknown): unknown {
 
 /**
  * @returns the filter object, or undefined when absent or empty (`''`, `{}`)
- * @throws BadRequestException "where must be a JSON object"
+ * @throws BadRequestException "where is not valid JSON" (a string that does not parse) or
+ *   "where must be a JSON object" (JSON, or a body value, that is no object)
  */
 export function toWhereObject(value: unknown): WhereFilter | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -87,6 +90,6 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return undefined;
+    throw new BadRequestException('where is not valid JSON');
   }
 }

@@ -7,4 +7,5 @@ export { DEFAULT_PAGE_SIZE, ItemsQueryDto, MAX_IDS, MAX_PAGE_SIZE } from './item
 export { SearchOptionsDto } from './search-options.dto';
 export { SearchResultDto, SearchResultsDto } from './search-results.dto';
 export { SearchTextDto } from './search-text.dto';
-export { UpdateItemDto, type MetadataPatch } from './update-item.dto';
+export type { MetadataPatch } from './metadata-patch';
+export { toUpdateItemDto, UpdateItemBody, UpdateItemDto } from './update-item.dto';

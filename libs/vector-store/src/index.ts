@@ -1,4 +1,5 @@
 export { ChromaImageRepository, type ChromaConnection } from './chroma-image.repository';
+export { metadataKeyProblem } from './metadata-key';
 export {
   InvalidFilterError,
   ModelMismatchError,

@@ -168,10 +168,13 @@ describe(QueryModule.name, () => {
       });
     });
 
-    it('refuses where that is not JSON', async () => {
-      const response = await searchImage('chelsea.png', { where: '{category: space}' });
-      expect(response.status).toBe(400);
-      expect(response.body.message).toBe('where must be a JSON object');
+    it('refuses where that is not JSON, and JSON that is not an object, each saying so', async () => {
+      const notJson = await searchImage('chelsea.png', { where: '{category: space}' });
+      const notObject = await searchImage('chelsea.png', { where: '["space"]' });
+      expect(notJson.status).toBe(400);
+      expect(notJson.body.message).toBe('where is not valid JSON');
+      expect(notObject.status).toBe(400);
+      expect(notObject.body.message).toBe('where must be a JSON object');
     });
   });
 
@@ -238,6 +241,12 @@ describe(QueryModule.name, () => {
       const response = await searchText({ query });
       expect(response.status).toBe(400);
       expect(response.body.message).toBe('query text is empty');
+    });
+
+    it('says only that the query must be a string when it is missing', async () => {
+      const response = await searchText({});
+      expect(response.status).toBe(400);
+      expect(response.body.message).toEqual(['query must be a string']);
     });
 
     it('refuses topK above SEARCH_MAX_TOP_K and unknown fields', async () => {
@@ -354,8 +363,53 @@ describe(QueryModule.name, () => {
         .send({ metadata: { tags: ['a', 'b'] } });
       expect(response.status).toBe(400);
       expect(response.body.message).toBe(
-        'metadata.tags: must be a string, number, boolean, or null to remove it; got ["a","b"]',
+        'metadata.tags must be a string, number, boolean, or null to remove it; got ["a","b"]',
       );
+    });
+
+    it('stores keys named like Object.prototype members, and removes them again', async () => {
+      const response = await http()
+        .patch('/items/camera')
+        .send({ metadata: { constructor: 'y', prototype: 'p', toString: 'z' } });
+      expect(response.status).toBe(200);
+      expect(response.body.metadata).toEqual({
+        title: 'A cameraman',
+        category: 'people',
+        year: 1990,
+        constructor: 'y',
+        prototype: 'p',
+        toString: 'z',
+      });
+      expect((await http().get('/items/camera')).body).toEqual(response.body);
+      const removed = await http()
+        .patch('/items/camera')
+        .send({ metadata: { constructor: null, prototype: null, toString: null } });
+      expect(removed.body.metadata).toEqual({
+        title: 'A cameraman',
+        category: 'people',
+        year: 1990,
+      });
+    });
+
+    it.each([
+      ['{"metadata":{"big":1e400}}', 'metadata.big must be a finite number'],
+      [
+        '{"metadata":{"__proto__":"x"}}',
+        'metadata key "__proto__" is not allowed: names may not be "__proto__"',
+      ],
+      [
+        '{"metadata":{"$dollar":1}}',
+        'metadata key "$dollar" is not allowed: names may not start with "$" or "#"',
+      ],
+    ])('refuses %s with 400 and leaves the item as it was', async (body, message) => {
+      const before = (await http().get('/items/moon')).body;
+      const response = await http()
+        .patch('/items/moon')
+        .set('content-type', 'application/json')
+        .send(body);
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ statusCode: 400, error: 'Bad Request', message });
+      expect((await http().get('/items/moon')).body).toEqual(before);
     });
 
     it('answers 404 for an unknown id', async () => {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ZipArchiveError } from '@imgsearch/ingest';
 import { storageKeys } from '@imgsearch/storage';
 import { ImagePipeline } from './image-pipeline';
@@ -43,6 +44,16 @@ function aProcessor(options: { batchSize?: number; decodeConcurrency?: number } 
 }
 
 describe(IngestChunkProcessor.name, () => {
+  let loggedErrors: unknown[];
+
+  beforeEach(() => {
+    loggedErrors = [];
+    jest
+      .spyOn(Logger.prototype, 'error')
+      .mockImplementation((message: unknown) => void loggedErrors.push(message));
+  });
+  afterEach(() => jest.restoreAllMocks());
+
   describe('process', () => {
     it('embeds every row, stores its original and thumbnail, and upserts it under its id', async () => {
       const { processor, archives, files, vectors } = aProcessor();
@@ -161,6 +172,37 @@ describe(IngestChunkProcessor.name, () => {
         ],
       });
       expect(metrics.chunks).toEqual([progress.outcomeOf(chunk.jobId)]);
+    });
+
+    it("records a person-readable reason for the vector store's refusal, and logs the whole error", async () => {
+      const { processor, archives, vectors, progress } = aProcessor();
+      const chunk = aChunk().withRow('a').build();
+      archives.withImagesOf(chunk.rows);
+      const refusal = new Error(
+        'Bad request to http://10.0.3.7:8000/api/v2/tenants/default_tenant/databases/default_database/collections/d83ca52c-4ed4-4d24-a4e5-1766f9c7a137/upsert with status: Validation error: metadatas: Invalid metadata at index 0',
+      );
+      vectors.failingFrom(1, refusal);
+
+      await expect(processor.process(chunk, LAST_OF_FIVE)).rejects.toBe(refusal);
+
+      const [error] = progress.outcomeOf(chunk.jobId)!.errors;
+      expect(error.reason).toBe(
+        'could not be embedded after 5 attempts: vector store refused the batch: Validation error: metadatas: Invalid metadata at index 0',
+      );
+      expect(loggedErrors).toEqual([
+        expect.objectContaining({ jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, err: refusal }),
+      ]);
+    });
+
+    it('logs nothing as an error for an attempt that will be retried', async () => {
+      const { processor, archives, vectors } = aProcessor();
+      const chunk = aChunk().withRows(1).build();
+      archives.withImagesOf(chunk.rows);
+      vectors.failingFrom(1, new Error('Chroma is unreachable'));
+
+      await expect(processor.process(chunk, FIRST_OF_FIVE)).rejects.toThrow();
+
+      expect(loggedErrors).toEqual([]);
     });
 
     it('still throws the fault when recording the given-up chunk fails too', async () => {

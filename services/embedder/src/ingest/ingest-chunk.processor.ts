@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ZipArchiveError } from '@imgsearch/ingest';
 import type { ChunkOutcome, IngestChunkPayload } from '@imgsearch/queue';
 import { storageKeys } from '@imgsearch/storage';
@@ -42,6 +43,8 @@ export interface IngestChunkDependencies {
  * cancelled job's chunks count their rows as skipped and touch nothing.
  */
 export class IngestChunkProcessor {
+  private readonly logger = new Logger(IngestChunkProcessor.name);
+
   constructor(private readonly deps: IngestChunkDependencies) {}
 
   async process(payload: IngestChunkPayload, attempt: ChunkAttempt): Promise<ChunkOutcome> {
@@ -112,6 +115,14 @@ export class IngestChunkProcessor {
     error: unknown,
   ): Promise<void> {
     const cause = error instanceof Error ? error.message : String(error);
+    // The rows' reason is a summary for the uploader; the whole error is for the operator.
+    this.logger.error({
+      msg: 'ingest chunk failed on its last attempt; its rows are recorded as failed',
+      jobId: payload.jobId,
+      chunkIndex: payload.chunkIndex,
+      attempts: attempt.of,
+      err: error,
+    });
     try {
       await this.record(payload, allFailed(payload.rows, givenUpReason(attempt.of, cause)));
     } catch {

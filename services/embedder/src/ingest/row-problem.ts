@@ -31,8 +31,36 @@ export function allFailed(rows: readonly IngestRow[], reason: string): ChunkOutc
   };
 }
 
-/** Why the rows of a chunk that failed on every attempt were not embedded. */
+/**
+ * Why the rows of a chunk that failed on every attempt were not embedded, as the job's error
+ * report shows it to the uploader: `cause` is the last attempt's error message, summed up by
+ * {@link faultSummary}. The full error belongs in the logs.
+ */
 export function givenUpReason(attempts: number, cause: string): string {
   const runs = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-  return `could not be embedded after ${runs}: ${cause}`;
+  return `could not be embedded after ${runs}: ${faultSummary(cause)}`;
+}
+
+const ADDRESS = /\b[a-z][a-z\d+.-]*:\/\/[^\s'"<>]+/gi;
+/** chromadb's client puts the request's URL (server, collection id) into a 400's message. */
+const VECTOR_STORE_REFUSAL = /^Bad request to \S+ with status:\s*/;
+const VECTOR_STORE_UNREACHABLE = /^Failed to connect to chroma/i;
+
+/**
+ * An error message cut down to what an uploader can read in a report: its first line, with
+ * internal addresses (the vector store's URL, which names the server and the collection id)
+ * left out, and the vector store's refusals said as such.
+ */
+export function faultSummary(message: string): string {
+  const line = (message.split(/\r?\n/, 1)[0] ?? '').trim();
+  if (VECTOR_STORE_UNREACHABLE.test(line)) return 'the vector store cannot be reached';
+  if (VECTOR_STORE_REFUSAL.test(line)) {
+    const detail = withoutAddresses(line.replace(VECTOR_STORE_REFUSAL, ''));
+    return detail ? `vector store refused the batch: ${detail}` : 'vector store refused the batch';
+  }
+  return withoutAddresses(line) || 'an unexpected error';
+}
+
+function withoutAddresses(text: string): string {
+  return text.replace(ADDRESS, '(internal address)').trim();
 }

@@ -109,6 +109,8 @@ function csvRefusal(error: CatalogCsvError): HttpException {
       return new PayloadTooLargeException(`CSV ${error.message} (INGEST_MAX_ROW_BYTES)`);
     case 'too-many-rows':
       return new PayloadTooLargeException(`${error.message}; the limit is INGEST_MAX_ROWS`);
+    case 'unstorable-columns':
+    case 'not-utf8':
     case 'empty':
       return new UnprocessableEntityException(error.message);
     case 'malformed':

@@ -222,6 +222,41 @@ describe(IngestModule.name, () => {
       expect(response.body.message).toBe('CSV header is missing column(s): id, image');
     });
 
+    it('refuses a CSV column that cannot be a metadata key with 422, queueing nothing', async () => {
+      const jobs = async () =>
+        (await http().get('/api/ingest').query({ limit: 500 }).set(asAdmin())).body.jobs;
+      const before = (await jobs()).length;
+      const response = await http()
+        .post('/api/ingest')
+        .set(asAdmin())
+        .attach('csv', Buffer.from('id,image,$dollar\ncat,chelsea.png,1\n'), 'catalog.csv')
+        .attach('archive', samples.photosZip);
+
+      expect(response.status).toBe(422);
+      expect(response.body).toEqual({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message:
+          'CSV column "$dollar" cannot be stored as metadata: names may not start with "$" or "#"',
+      });
+      expect(await jobs()).toHaveLength(before);
+    });
+
+    it('refuses a CSV that is not UTF-8 with 422 naming the line', async () => {
+      const response = await http()
+        .post('/api/ingest')
+        .set(asAdmin())
+        .attach(
+          'csv',
+          Buffer.from('id,image,title\ncat,chelsea.png,café\n', 'latin1'),
+          'latin1.csv',
+        )
+        .attach('archive', samples.photosZip);
+
+      expect(response.status).toBe(422);
+      expect(response.body.message).toBe('CSV is not valid UTF-8 (line 2); save it as UTF-8');
+    });
+
     it('refuses an upload without its archive with 400 naming the part', async () => {
       const response = await http()
         .post('/api/ingest')

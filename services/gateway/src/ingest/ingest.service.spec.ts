@@ -155,6 +155,53 @@ describe(IngestService.name, () => {
       });
     });
 
+    it('refuses metadata columns the vector store cannot take as keys with 422 naming them', async () => {
+      const csv = 'id,image,$dollar,title,#hash\nastronaut,astronaut.png,1,A,2\n';
+      const upload = context.anUpload().withCsvText(csv);
+
+      await expect(refusal(context.service.create(upload.build(), {}, ADMIN))).resolves.toEqual({
+        status: 422,
+        message:
+          'CSV column "$dollar" cannot be stored as metadata: names may not start with "$" or "#"; ' +
+          'CSV column "#hash" cannot be stored as metadata: names may not start with "$" or "#"',
+      });
+      expect(context.queue.flows).toEqual([]);
+    });
+
+    it('refuses a __proto__ column with 422 rather than dropping it', async () => {
+      const upload = context
+        .anUpload()
+        .withCsvText('id,image,__proto__\nastronaut,astronaut.png,x\n');
+
+      await expect(refusal(context.service.create(upload.build(), {}, ADMIN))).resolves.toEqual({
+        status: 422,
+        message:
+          'CSV column "__proto__" cannot be stored as metadata: names may not be "__proto__"',
+      });
+    });
+
+    it('queues a column named constructor as metadata like any other', async () => {
+      const upload = context
+        .anUpload()
+        .withCsvText('id,image,constructor\nastronaut,astronaut.png,y\n');
+
+      const { jobId } = await context.service.create(upload.build(), {}, ADMIN);
+
+      const [chunk] = context.queue.flowOf(jobId).chunks;
+      expect({ ...chunk.rows[0].metadata }).toEqual({ constructor: 'y' });
+    });
+
+    it('refuses a CSV that is not UTF-8 with 422 naming the line', async () => {
+      const latin1 = Buffer.from('id,image,title\nastronaut,astronaut.png,café\n', 'latin1');
+      const upload = context.anUpload().withCsvText(latin1);
+
+      await expect(refusal(context.service.create(upload.build(), {}, ADMIN))).resolves.toEqual({
+        status: 422,
+        message: 'CSV is not valid UTF-8 (line 2); save it as UTF-8',
+      });
+      expect(context.queue.flows).toEqual([]);
+    });
+
     it('refuses an invalid mapping with 400 listing every problem', async () => {
       const mapping = JSON.stringify({ idColumn: 'sku', idTemplate: '{a}', colour: 'red' });
 

@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -27,6 +28,7 @@ import {
   DeleteItemsResultDto,
   ItemsQueryDto,
   SearchOptionsDto,
+  UpdateItemBody,
   UpdateItemDto,
 } from '@imgsearch/search-api';
 import { RequestId } from '../query-client/request-id.decorator';
@@ -121,10 +123,11 @@ export class ItemsController {
   /** Merges `metadata` (`null` removes a key); the vector is kept. */
   @Patch(':id')
   @Roles('admin')
+  @ApiBody({ type: UpdateItemDto })
   @ApiOkResponse({ type: ItemDto })
   update(
     @Param('id') id: string,
-    @Body() dto: UpdateItemDto,
+    @UpdateItemBody() dto: UpdateItemDto,
     @RequestId() requestId?: string,
   ): Promise<ItemDto> {
     return this.items.update(id, dto, requestId);

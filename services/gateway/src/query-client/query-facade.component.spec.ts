@@ -138,6 +138,25 @@ describe('the search and items facade', () => {
         expect(response.body.message).toBe('where must be a JSON object');
         expect(double.received).toHaveLength(asked);
       });
+
+      it('says only that the query must be a string when it is missing', async () => {
+        const response = await http().post('/api/search/text').set(asUser()).send({});
+        expect(response.status).toBe(400);
+        expect(response.body.message).toEqual(['query must be a string']);
+      });
+
+      it('answers a body over the JSON limit with 413, not 500', async () => {
+        const response = await http()
+          .post('/api/search/text')
+          .set(asUser())
+          .send({ query: 'x'.repeat(200_000) });
+        expect(response.status).toBe(413);
+        expect(response.body).toEqual({
+          statusCode: 413,
+          error: 'Payload Too Large',
+          message: 'request body is larger than the limit of 102400 bytes',
+        });
+      });
     });
 
     describe('POST /api/search/image', () => {
@@ -188,7 +207,7 @@ describe('the search and items facade', () => {
           .attach('image', await aPicture('png'), 'query.png')
           .field('where', 'category=animals');
         expect(response.status).toBe(400);
-        expect(response.body.message).toBe('where must be a JSON object');
+        expect(response.body.message).toBe('where is not valid JSON');
       });
     });
   });
@@ -258,7 +277,7 @@ describe('the search and items facade', () => {
         expect(response.body).toEqual({
           statusCode: 400,
           error: 'Bad Request',
-          message: 'where must be a JSON object',
+          message: 'where is not valid JSON',
         });
       });
     });
@@ -336,6 +355,36 @@ describe('the search and items facade', () => {
           path: '/items/cat',
           json: { metadata: { color: 'grey', year: null } },
         });
+      });
+
+      it('forwards keys named like Object.prototype members', async () => {
+        double.answer(() => ({ status: 200, body: anItem('cat', { constructor: 'y' }) }));
+        const response = await http()
+          .patch('/api/items/cat')
+          .set(asAdmin())
+          .send({ metadata: { constructor: 'y', prototype: 'p', toString: 'z' } });
+        expect(response.status).toBe(200);
+        expect(lastReceived().json).toEqual({
+          metadata: { constructor: 'y', prototype: 'p', toString: 'z' },
+        });
+      });
+
+      it.each([
+        ['{"metadata":{"big":1e400}}', 'metadata.big must be a finite number'],
+        [
+          '{"metadata":{"__proto__":"x"}}',
+          'metadata key "__proto__" is not allowed: names may not be "__proto__"',
+        ],
+      ])('refuses %s with 400 before asking the query service', async (body, message) => {
+        const asked = double.received.length;
+        const response = await http()
+          .patch('/api/items/cat')
+          .set(asAdmin())
+          .set('content-type', 'application/json')
+          .send(body);
+        expect(response.status).toBe(400);
+        expect(response.body).toEqual({ statusCode: 400, error: 'Bad Request', message });
+        expect(double.received).toHaveLength(asked);
       });
     });
 

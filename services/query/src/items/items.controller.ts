@@ -10,7 +10,7 @@ import {
   Query,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import {
   DeleteItemsDto,
   DeleteItemsResultDto,
@@ -18,12 +18,13 @@ import {
   ItemPageDto,
   ItemsByIdDto,
   SearchResultsDto,
+  UpdateItemBody,
+  UpdateItemDto,
 } from '@imgsearch/search-api';
 import { QueryErrorsInterceptor } from '../http/query-errors.interceptor';
 import { SearchOptionsDto } from '../search/dto/search-options.dto';
 import { SearchService } from '../search/search.service';
 import { ItemsQueryDto } from './dto/items-query.dto';
-import { UpdateItemDto } from './dto/update-item.dto';
 import { ItemsService } from './items.service';
 
 @ApiTags('items')
@@ -69,8 +70,9 @@ export class ItemsController {
   }
 
   @Patch(':id')
+  @ApiBody({ type: UpdateItemDto })
   @ApiOkResponse({ type: ItemDto })
-  update(@Param('id') id: string, @Body() dto: UpdateItemDto): Promise<ItemDto> {
+  update(@Param('id') id: string, @UpdateItemBody() dto: UpdateItemDto): Promise<ItemDto> {
     return this.items.update(id, dto);
   }
 }

@@ -13,7 +13,7 @@ import {
 import { ChromaImageRepository, type StoredItem } from '@imgsearch/vector-store';
 import { itemCursor } from './item-cursor';
 import { ItemNotFoundError } from './item-not-found.error';
-import { applyMetadataPatch } from './metadata-patch';
+import { applyMetadataPatch, keysToSet, removedKeys } from './metadata-patch';
 
 /** Reads, lists, edits and deletes stored items (vectors and metadata; never the files). */
 @Injectable()
@@ -36,10 +36,7 @@ export class ItemsService {
   /** Merges the patch into the stored metadata; the vector is kept as it is. */
   async update(id: string, dto: UpdateItemDto): Promise<ItemDto> {
     const item = await this.stored(id);
-    const removed = Object.keys(dto.metadata).filter(
-      (key) => dto.metadata[key] === null && key in item.metadata,
-    );
-    if (removed.length > 0)
+    if (removedKeys(item.metadata, dto.metadata).length > 0)
       await this.replaceMetadata(item, applyMetadataPatch(item.metadata, dto.metadata));
     else await this.setKeys(id, dto.metadata);
     return this.get(id);
@@ -81,9 +78,8 @@ export class ItemsService {
 
   /** Chroma merges updates key by key, so concurrent patches of different keys both survive. */
   private async setKeys(id: string, patch: MetadataPatch): Promise<void> {
-    const set = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null));
-    if (Object.keys(set).length > 0)
-      await this.vectors.updateMetadata(id, set as StoredItem['metadata']);
+    const set = keysToSet(patch);
+    if (Object.keys(set).length > 0) await this.vectors.updateMetadata(id, set);
   }
 
   /**

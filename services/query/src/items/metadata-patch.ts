@@ -1,42 +1,12 @@
 import type { MetadataPatch } from '@imgsearch/search-api';
-import type { ItemMetadata, MetadataValue } from '@imgsearch/vector-store';
-
-/** A metadata change that Chroma could not store; the message names the key. */
-export class MetadataPatchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MetadataPatchError';
-  }
-}
+import type { ItemMetadata } from '@imgsearch/vector-store';
 
 /**
- * Checks a PATCH's `metadata`: values are strings, finite numbers, booleans, or `null` to remove
- * the key. Chroma refuses empty keys and keys starting with `$` or `#` (its own), so they are
- * refused here with a clearer message.
- * @throws MetadataPatchError
+ * The metadata after the patch: given keys set, `null` keys removed, the rest untouched. Built
+ * without a prototype, so that every key (`constructor`, `toString`) is plain data.
  */
-export function parseMetadataPatch(value: unknown): MetadataPatch {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new MetadataPatchError('metadata must be an object');
-  }
-  for (const [key, item] of Object.entries(value)) {
-    if (key === '' || key.startsWith('$') || key.startsWith('#')) {
-      throw new MetadataPatchError(
-        `metadata: key "${key}" is not allowed; keys must not be empty or start with "$" or "#"`,
-      );
-    }
-    if (!isMetadataValue(item) && item !== null) {
-      throw new MetadataPatchError(
-        `metadata.${key}: must be a string, number, boolean, or null to remove it; got ${JSON.stringify(item) ?? String(item)}`,
-      );
-    }
-  }
-  return value as MetadataPatch;
-}
-
-/** The metadata after the patch: given keys set, `null` keys removed, the rest untouched. */
 export function applyMetadataPatch(current: ItemMetadata, patch: MetadataPatch): ItemMetadata {
-  const next: ItemMetadata = { ...current };
+  const next = Object.assign(Object.create(null) as ItemMetadata, current);
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete next[key];
     else next[key] = value;
@@ -44,10 +14,14 @@ export function applyMetadataPatch(current: ItemMetadata, patch: MetadataPatch):
   return next;
 }
 
-function isMetadataValue(value: unknown): value is MetadataValue {
-  return (
-    typeof value === 'string' ||
-    typeof value === 'boolean' ||
-    (typeof value === 'number' && Number.isFinite(value))
-  );
+/** The keys the patch removes that `current` holds; inherited names such as `constructor` are not held. */
+export function removedKeys(current: ItemMetadata, patch: MetadataPatch): string[] {
+  return Object.keys(patch).filter((key) => patch[key] === null && Object.hasOwn(current, key));
+}
+
+/** The values the patch sets, removals left out. */
+export function keysToSet(patch: MetadataPatch): ItemMetadata {
+  const set = Object.create(null) as ItemMetadata;
+  for (const [key, value] of Object.entries(patch)) if (value !== null) set[key] = value;
+  return set;
 }

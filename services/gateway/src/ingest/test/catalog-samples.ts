@@ -19,8 +19,8 @@ export const samples = {
  */
 export class CatalogUploadBuilder {
   private static count = 0;
-  private csv: { from: string } | { text: string } = { from: samples.photosCsv };
-  private archive: { from: string } | { text: string } = { from: samples.photosZip };
+  private csv: { from: string } | { text: string | Buffer } = { from: samples.photosCsv };
+  private archive: { from: string } | { text: string | Buffer } = { from: samples.photosZip };
   private mapping?: string;
 
   constructor(private readonly root: string) {}
@@ -30,7 +30,8 @@ export class CatalogUploadBuilder {
     return this;
   }
 
-  withCsvText(text: string): this {
+  /** The CSV's content: text is written as UTF-8, bytes as they are. */
+  withCsvText(text: string | Buffer): this {
     this.csv = { text };
     return this;
   }
@@ -66,7 +67,7 @@ export class CatalogUploadBuilder {
 function place(
   folder: string,
   field: string,
-  source: { from: string } | { text: string },
+  source: { from: string } | { text: string | Buffer },
   fallbackName: string,
 ): UploadedPart {
   const path = join(folder, field);
