@@ -24,7 +24,8 @@ export class LineLengthGuard extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     let start = 0;
-    for (let at = nextBreak(chunk, start); at !== -1; at = nextBreak(chunk, start)) {
+    const nextBreak = breakFinder(chunk);
+    for (let at = nextBreak(start); at !== -1; at = nextBreak(start)) {
       if (this.lineBytes + (at - start) > this.maxLineBytes) {
         return callback(this.tooLong(this.line));
       }
@@ -45,10 +46,19 @@ export class LineLengthGuard extends Transform {
   }
 }
 
-function nextBreak(chunk: Buffer, from: number): number {
-  const lf = chunk.indexOf(LF, from);
-  const cr = chunk.indexOf(CR, from);
-  if (lf === -1) return cr;
-  if (cr === -1) return lf;
-  return Math.min(lf, cr);
+/**
+ * Finds line breaks from ever-increasing positions. It remembers the next LF and the next CR,
+ * so a file with one kind of break is scanned once, not once per line (which made a chunk
+ * of many LF-only lines cost lines x chunk length, looking for a CR that never comes).
+ */
+function breakFinder(chunk: Buffer): (from: number) => number {
+  let lf = -2;
+  let cr = -2;
+  return (from) => {
+    if (lf !== -1 && lf < from) lf = chunk.indexOf(LF, from);
+    if (cr !== -1 && cr < from) cr = chunk.indexOf(CR, from);
+    if (lf === -1) return cr;
+    if (cr === -1) return lf;
+    return Math.min(lf, cr);
+  };
 }
