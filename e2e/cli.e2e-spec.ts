@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ADMIN, E2eStack, repoRoot, startE2eStack } from './harness/services';
+import { samples } from './harness/samples';
 
 const run = promisify(execFile);
-const samples = join(repoRoot, 'samples');
 
 interface CliResult {
   code: number;

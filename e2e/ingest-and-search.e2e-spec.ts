@@ -1,18 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN, E2eStack, repoRoot, startE2eStack } from './harness/services';
+import { ADMIN, E2eStack, startE2eStack } from './harness/services';
+import { photoCatalog, samples, seedCatalog, seedMapping } from './harness/samples';
 import { GatewayClient, waitForJob } from '@imgsearch/client';
-
-const samples = join(repoRoot, 'samples');
-const photoCatalog = {
-  csv: join(samples, 'catalog/photos.csv'),
-  archive: join(samples, 'catalog/photos.zip'),
-};
-const seedCatalog = {
-  csv: join(samples, 'seed-format/Fall24.csv'),
-  archive: join(samples, 'seed-format/Fall24.zip'),
-};
-const seedMapping = readFileSync(join(samples, 'seed-format/Fall24.mapping.json'), 'utf8');
 
 describe('upload a catalogue, then find its images', () => {
   let stack: E2eStack;

@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayClient, waitForJob } from '@imgsearch/client';
-import { ADMIN, E2eStack, repoRoot, startE2eStack } from './harness/services';
-
-const samples = join(repoRoot, 'samples');
-type Result = { id: string; score: number; metadata: Record<string, string | number> };
+import { ADMIN, E2eStack, startE2eStack } from './harness/services';
+import { photoCatalog, Result, samples, seedCatalog, seedMapping } from './harness/samples';
 
 describe('items, filters and similar images', () => {
   let stack: E2eStack;
@@ -14,18 +11,8 @@ describe('items, filters and similar images', () => {
     stack = await startE2eStack();
     admin = await new GatewayClient(stack.gatewayUrl).login(ADMIN.username, ADMIN.password);
     for (const upload of [
-      admin.upload('/api/ingest', {
-        csv: join(samples, 'catalog/photos.csv'),
-        archive: join(samples, 'catalog/photos.zip'),
-      }),
-      admin.upload(
-        '/api/ingest',
-        {
-          csv: join(samples, 'seed-format/Fall24.csv'),
-          archive: join(samples, 'seed-format/Fall24.zip'),
-        },
-        { mapping: readFileSync(join(samples, 'seed-format/Fall24.mapping.json'), 'utf8') },
-      ),
+      admin.upload('/api/ingest', photoCatalog),
+      admin.upload('/api/ingest', seedCatalog, { mapping: seedMapping }),
     ]) {
       const response = await upload;
       expect(response.status).toBe(202);

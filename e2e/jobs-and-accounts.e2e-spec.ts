@@ -1,19 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayClient, IngestStatus, waitForJob } from '@imgsearch/client';
-import { ADMIN, E2eStack, repoRoot, startE2eStack } from './harness/services';
-
-const samples = join(repoRoot, 'samples');
-const photoCatalog = {
-  csv: join(samples, 'catalog/photos.csv'),
-  archive: join(samples, 'catalog/photos.zip'),
-};
-const seedCatalog = {
-  csv: join(samples, 'seed-format/Fall24.csv'),
-  archive: join(samples, 'seed-format/Fall24.zip'),
-};
-const seedMapping = readFileSync(join(samples, 'seed-format/Fall24.mapping.json'), 'utf8');
-type Result = { id: string; score: number; metadata: Record<string, string | number> };
+import { ADMIN, E2eStack, startE2eStack } from './harness/services';
+import { photoCatalog, Result, samples, seedCatalog, seedMapping } from './harness/samples';
 
 describe('jobs, listing, filters and accounts', () => {
   let stack: E2eStack;
