@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ManagedProcess } from './child-process';
@@ -122,11 +123,23 @@ async function startPrivateRedis(
   return redis.url;
 }
 
+/** The first local run installs the Chroma server, so `npm ci && npm run demo` just works. */
+function ensureChromaInstalled(): void {
+  if (existsSync(join(repoRoot, '.venv/chroma/bin/chroma'))) return;
+  console.log('Installing the Chroma server into .venv/chroma (once; npm run setup:chroma)...');
+  const setup = spawnSync('bash', [join(repoRoot, 'scripts/setup-chroma.sh')], {
+    stdio: 'inherit',
+  });
+  if (setup.status !== 0)
+    throw new Error('installing Chroma failed; run "npm run setup:chroma" to see why');
+}
+
 async function startPrivateChroma(
   dataDir: string,
   logDir: string,
   started: ManagedProcess[],
 ): Promise<string> {
+  ensureChromaInstalled();
   const chroma = await startChroma(repoRoot, join(dataDir, 'chroma'), join(logDir, 'chroma.log'));
   started.push(chroma.process);
   return chroma.url;
