@@ -32,7 +32,7 @@ export const commands: Record<string, Command> = {
 
   async logout({ api, store, output }) {
     await expectOk('logout', api.post('/api/auth/logout'));
-    store.clear();
+    store.forgetToken();
     emit(output, { loggedOut: true }, () => console.log('Logged out; the token is revoked.'));
   },
 

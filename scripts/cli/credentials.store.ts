@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export interface Credentials {
   url: string;
-  token: string;
+  /** Absent after logout: the server revoked it. */
+  token?: string;
   username: string;
 }
 
@@ -24,9 +25,10 @@ export class CredentialsStore {
     }
   }
 
-  /** Forgets the saved token (after logout, when the server has revoked it). */
-  clear(): void {
-    rmSync(this.path, { force: true });
+  /** Forgets the saved token (after logout, when the server has revoked it) but keeps the URL. */
+  forgetToken(): void {
+    const saved = this.load();
+    if (saved) this.save({ url: saved.url, username: saved.username });
   }
 
   save(credentials: Credentials): void {
