@@ -587,9 +587,7 @@ function tables(results: Record<string, Result>): string {
     .map((phase) => results[phase])
     .filter((r) => r?.tower);
   if (towers.length > 0) {
-    out.push(
-      '\n### One tower alone (onnxruntime-node session, 2 intra-op threads; ClipModel.load loads both)\n',
-    );
+    out.push('\n### One tower alone (onnxruntime-node session, 2 intra-op threads)\n');
     out.push(
       markdownTable(
         ['tower', 'load ms', 'RSS after load MiB', 'RSS peak with a batch of 32 MiB'],
