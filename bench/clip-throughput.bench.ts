@@ -12,7 +12,7 @@
  * bench/results/<name>.json.
  */
 import { fork } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +20,7 @@ import { ClipImagePreprocessor, ClipModel, ClipTokenizer } from '@imgsearch/clip
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { markdownTable } from './support/markdown';
+import { writeReport } from './support/results';
 import {
   assertModelDir,
   benchModelDir,
@@ -817,11 +818,7 @@ async function main(): Promise<void> {
     `Model: ${report.model.name}: vision ${report.model.vision}; text ${report.model.text}; ${report.model.dimension}-d.\n`,
   );
   console.log(markdown);
-  const folder = join(repoRoot, 'bench/results');
-  mkdirSync(folder, { recursive: true });
-  const file = join(folder, `${name}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nWrote ${file}`);
+  writeReport(name, report);
 }
 
 main().catch((error: unknown) => {

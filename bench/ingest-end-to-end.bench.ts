@@ -13,7 +13,7 @@
  * Needs `npm run setup:chroma` and `redis-server`. Writes bench/results/<name>.json.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +24,7 @@ import type { ManagedProcess } from '../scripts/stack/child-process';
 import { startRedis } from '../scripts/stack/redis-process';
 import { startServices, stopAll } from '../scripts/stack/services-process';
 import { markdownTable } from './support/markdown';
+import { writeReport } from './support/results';
 import {
   assertModelDir,
   benchModelDir,
@@ -431,11 +432,7 @@ async function main(): Promise<void> {
   }
   console.log(`\n## ${name} (${report.startedAt})\n`);
   console.log(tables(report));
-  const folder = join(repoRoot, 'bench/results');
-  mkdirSync(folder, { recursive: true });
-  const file = join(folder, `${name}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nWrote ${file}`);
+  writeReport(name, report);
 }
 
 main().catch((error: unknown) => {
